@@ -1,0 +1,178 @@
+"""Raw article bytes → `Article`: decoding, format detection, and the four input formats.
+
+Formats, detected from the content (never from the file name alone):
+- JSON: ``{"title", "source", "url", "date", "paragraphs": [...]}``
+- HTML: a news page, through trafilatura (the optional ``html`` extra)
+- plain text with a ``key: value`` header block, or scraped page text whose metadata
+  lines are recognised by the rules in `index.page_text`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from index.dates import parse_date
+from index.errors import ArticleError
+from index.page_text import read_page_text
+
+log = logging.getLogger(__name__)
+
+MAX_ARTICLE_BYTES = 2_000_000
+Format = Literal["plain", "scraped", "json", "html"]
+
+
+class Article(BaseModel):
+    """An article as read: metadata apart, body paragraphs exactly as written."""
+
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    date: str | None = Field(default=None, description="ISO 8601 date, e.g. 2019-11-21")
+    byline: str | None = None
+    dateline: str | None = None
+    credit: str | None = None
+    paragraphs: list[str]
+    format: Format
+    warnings: list[str] = Field(default_factory=list, description="What was repaired on reading")
+
+
+class _JsonArticle(BaseModel):
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    date: str | None = None
+    byline: str | None = None
+    paragraphs: list[str]
+
+
+def read_article_file(path: Path) -> Article:
+    """Read an article from disk, refusing oversized files before reading them."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise ArticleError(_too_big(path.name, size))
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ArticleError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ArticleError(f"{path}: is a directory, not an article file") from None
+    except PermissionError:
+        raise ArticleError(f"{path}: permission denied") from None
+    return parse_article(data, path.name)
+
+
+def parse_article(data: bytes, name: str = "article") -> Article:
+    """Parse article bytes of any supported format; raise `ArticleError` with a clear message."""
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleError(_too_big(name, len(data)))
+    text, warnings = _decode(data, name)
+    article = _parse_text(text, name)
+    article.warnings = warnings + article.warnings
+    if not article.paragraphs:
+        raise ArticleError(f"{name}: no paragraphs of text found")
+    return article
+
+
+def _too_big(name: str, size: int) -> str:
+    return f"{name}: {size:,} bytes is over the {MAX_ARTICLE_BYTES:,}-byte limit for an article"
+
+
+def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    if not data.strip():
+        raise ArticleError(f"{name}: the file is empty")
+    if b"\x00" in data[:8192]:
+        raise ArticleError(f"{name}: looks like a binary file, not an article")
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+        note = "not valid UTF-8; read as Windows-1252"
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        note = "not valid UTF-8; undecodable bytes replaced with \ufffd"
+    log.warning("%s: %s", name, note)
+    return text, [f"{name}: {note}"]
+
+
+def _parse_text(text: str, name: str) -> Article:
+    text = _strip_controls(text)
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        return _parse_json(stripped, name)
+    if _looks_like_html(stripped):
+        return _parse_html(text, name)
+    return read_page_text(text, fallback_title=_title_from_name(name))
+
+
+def _strip_controls(text: str) -> str:
+    """Drop C0 control characters other than tab and newlines; they are never article text."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2048].lower()
+    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(body|article|p)[\s>]", head))
+
+
+def _parse_json(text: str, name: str) -> Article:
+    try:
+        raw = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ArticleError(f"{name}: not valid JSON ({_first_line(exc)})") from None
+    if not isinstance(raw, dict):
+        raise ArticleError(f"{name}: JSON must be an object with a 'paragraphs' list")
+    try:
+        parsed = _JsonArticle.model_validate(raw)
+    except (ValidationError, RecursionError):
+        raise ArticleError(f"{name}: JSON needs 'paragraphs' as a list of strings") from None
+    paragraphs = [p.strip() for p in parsed.paragraphs if p.strip()]
+    return Article(
+        title=_clean(parsed.title), source=_clean(parsed.source), url=_clean(parsed.url),
+        date=parse_date(parsed.date), byline=_clean(parsed.byline),
+        paragraphs=paragraphs, format="json",
+    )
+
+
+def _parse_html(text: str, name: str) -> Article:
+    try:
+        import trafilatura  # optional extra: only HTML input needs it
+    except ImportError:
+        raise ArticleError(
+            f"{name}: HTML articles need the html extra: pip install 'storybot[html]'"
+        ) from None
+    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
+                                      include_tables=False, favor_recall=True)
+    if doc is None or not (doc.text or "").strip():
+        raise ArticleError(f"{name}: no article text found in this HTML page")
+    title = _clean(doc.title)
+    lines = [line.strip() for line in doc.text.split("\n")]
+    paragraphs = [line for line in lines if line and line != title]
+    return Article(
+        title=title, source=_clean(doc.sitename), url=_clean(doc.url), date=parse_date(doc.date),
+        byline=_clean(doc.author), paragraphs=paragraphs, format="html",
+    )
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(str(value).split())
+    return value or None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _title_from_name(name: str) -> str:
+    stem = Path(name).stem
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else "Untitled story"

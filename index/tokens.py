@@ -1,0 +1,86 @@
+"""Text → BM25 terms. The one tokeniser for paragraphs, sentences, questions and speakers.
+
+Steps: normalise (NFKC, quotes, dashes), lower-case, split into word/number runs, then
+- numbers kept whole: "1,400" and "1400" give "1400"; "3.5" stays "3.5"
+- hyphenated words indexed whole and split: "31-member" → "31-member", "31", "member"
+- possessives and contractions cut: "NSO's" → "nso", "doesn't" → "doe" (a stop word)
+- English stop words dropped, the rest Snowball-stemmed (PyStemmer)
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+from index.normalize import normalize
+
+# The Snowball project's English stop list (the one its stemmer is designed with), plus
+# question auxiliaries that carry no topic ("did", "does") and contraction leftovers.
+STOP_WORDS = frozenset(
+    """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+    she her hers herself it its itself they them their theirs themselves what which who whom
+    this that these those am is are was were be been being have has had having do does did
+    doing would should could ought i'm you're he's she's it's we're they're i've you've we've
+    they've i'd you'd he'd she'd we'd they'd i'll you'll he'll she'll we'll they'll isn't
+    aren't wasn't weren't hasn't haven't hadn't doesn't don't didn't won't wouldn't shan't
+    shouldn't can't cannot couldn't mustn't let's that's who's what's here's there's when's
+    where's why's how's a an the and but if or because as until while of at by for with about
+    against between into through during before after above below to from up down in out on
+    off over under again further then once here there when where why how all any both each
+    few more most other some such no nor not only own same so than too very s t can will just
+    don should now d ll m o re ve y also
+    """.split()
+)
+
+_RUN = re.compile(r"[a-z0-9]+(?:[-'.,][a-z0-9]+)*")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 terms of `text`, in order, repeats kept."""
+    terms: list[str] = []
+    for run in _RUN.findall(normalize(text).lower()):
+        terms.extend(_terms_of_run(run))
+    return _stem_words(terms)
+
+
+def _terms_of_run(run: str) -> list[str]:
+    run = _cut_clitic(run)
+    if _THOUSANDS.match(run):
+        return [run.replace(",", "")]
+    if _NUMBER.match(run):
+        return [run]
+    parts = [p for p in re.split(r"[-.,]", run) if p]
+    if len(parts) == 1:
+        return [] if parts[0] in STOP_WORDS else parts
+    whole = "-".join(parts) if "-" in run else "".join(parts)
+    return [whole] + [p for p in parts if p not in STOP_WORDS]
+
+
+def _cut_clitic(run: str) -> str:
+    """'nso's' → 'nso', "doesn't" → 'does', "won't" → 'won'."""
+    if "'" not in run:
+        return run
+    if run.endswith("n't"):
+        return run[:-3]
+    return run.split("'", 1)[0]
+
+
+def _stem_words(terms: list[str]) -> list[str]:
+    """Stem plain words; numbers and compounds pass unchanged (stemming "31-member" helps no one)."""
+    stemmer = _stemmer()
+    out = []
+    for term in terms:
+        if term in STOP_WORDS:
+            continue
+        out.append(stemmer.stemWord(term) if term.isalpha() else term)
+    return out
