@@ -52,28 +52,35 @@ class _JsonArticle(BaseModel):
 
 
 def read_article_file(path: Path) -> Article:
-    """Read an article from disk, refusing oversized files before reading them."""
+    return parse_article(read_article_bytes(path), path.name)
+
+
+def read_article_bytes(path: Path) -> bytes:
+    """An article file's bytes, refusing oversized files before reading them."""
     try:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:
             raise ArticleError(_too_big(path.name, size))
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ArticleError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ArticleError(f"{path}: is a directory, not an article file") from None
     except PermissionError:
         raise ArticleError(f"{path}: permission denied") from None
-    return parse_article(data, path.name)
 
 
 def parse_article(data: bytes, name: str = "article") -> Article:
     """Parse article bytes of any supported format; raise `ArticleError` with a clear message."""
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise ArticleError(_too_big(name, len(data)))
-    text, warnings = _decode(data, name)
+    text, warnings = decode_article(data, name)
+    article = parse_article_text(text, name)
+    article.warnings = warnings
+    return article
+
+
+def parse_article_text(text: str, name: str = "article") -> Article:
+    """Parse decoded article text (the form the library keeps)."""
     article = _parse_text(text, name)
-    article.warnings = warnings + article.warnings
     if not article.paragraphs:
         raise ArticleError(f"{name}: no paragraphs of text found")
     return article
@@ -83,7 +90,10 @@ def _too_big(name: str, size: int) -> str:
     return f"{name}: {size:,} bytes is over the {MAX_ARTICLE_BYTES:,}-byte limit for an article"
 
 
-def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
+def decode_article(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Text of the article bytes and what had to be repaired to read them."""
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleError(_too_big(name, len(data)))
     if not data.strip():
         raise ArticleError(f"{name}: the file is empty")
     if b"\x00" in data[:8192]:
