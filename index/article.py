@@ -154,13 +154,14 @@ def _parse_json(text: str, name: str) -> Article:
 def _parse_html(text: str, name: str) -> Article:
     try:
         import trafilatura  # optional extra: only HTML input needs it
+        from trafilatura.settings import Document
     except ImportError:
         raise ArticleError(
             f"{name}: HTML articles need the html extra: pip install 'storybot[html]'"
         ) from None
     extracted = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
                                             include_tables=False, favor_recall=True)
-    doc: dict[str, Any] = extracted.as_dict() if hasattr(extracted, "as_dict") else {}
+    doc: dict[str, Any] = extracted.as_dict() if isinstance(extracted, Document) else {}
     body = str(doc.get("text") or "")
     if not body.strip():
         raise ArticleError(f"{name}: no article text found in this HTML page")
