@@ -19,6 +19,7 @@ of the cost of adding an article. Two ways round it, both giving pysbd's exact a
 from __future__ import annotations
 
 import re
+from bisect import bisect
 from functools import lru_cache
 
 import pysbd
@@ -28,6 +29,7 @@ from pysbd.languages import Language
 Span = tuple[int, int]
 
 _TERMINATOR = re.compile(r"[.!?]")
+_DOUBLE_QUOTE = re.compile(r'["“”]')
 _PLAIN_TEXT = re.compile(r"(?:[^\W_]|[ ,;:'’\"“”.!?%$&–—-])+")
 # Anything that one of pysbd's rules treats specially, beyond plain sentence ends.
 _SPECIAL = re.compile(
@@ -66,31 +68,30 @@ def _plain_spans(paragraph: str) -> list[Span] | None:
         return None
     if _SPECIAL.search(paragraph) or not paragraph.endswith((".", "!", "?")):
         return None
-    quoted = _quoted_mask(paragraph)
-    if quoted is None:
+    quotes = _quote_marks(paragraph)
+    if quotes is None:
         return None
     spans, start = [], 0
     for match in _TERMINATOR.finditer(paragraph):
         end = match.end()
         if _is_decimal_point(paragraph, match.start()):
             continue
-        if quoted[match.start()] or not _ends_sentence(paragraph, match.start()):
-            return None
+        if bisect(quotes, match.start()) % 2 or not _ends_sentence(paragraph, match.start()):
+            return None  # inside a quotation, or not a sure sentence end
         spans.append((start, end))
         start = end + 1
     return spans
 
 
-def _quoted_mask(paragraph: str) -> list[bool] | None:
-    """Whether each character is inside double quotes; None when the quotes do not pair."""
-    mask, inside = [], False
-    for char in paragraph:
-        if char == '"' or char == "“" and not inside or char == "”" and inside:
-            inside = not inside
-        elif char in "“”":
+def _quote_marks(paragraph: str) -> list[int] | None:
+    """Offsets of the double quote marks, which open and close in turn; None if they do not."""
+    marks: list[int] = []
+    for match in _DOUBLE_QUOTE.finditer(paragraph):
+        opening = len(marks) % 2 == 0
+        if match.group() == ("”" if opening else "“"):
             return None
-        mask.append(inside)
-    return None if inside else mask
+        marks.append(match.start())
+    return None if len(marks) % 2 else marks
 
 
 def _is_decimal_point(text: str, i: int) -> bool:
