@@ -1,10 +1,14 @@
-"""The story library on disk: one versioned JSON document per story.
+"""The story library on disk: one versioned JSON document per story, and a catalogue.
 
 Layout: ``<data dir>/stories/<id>.json``. Each document holds the parsed story, the
 original article text (so a story can be re-indexed when the format changes) and a
 checksum of the story. Writes go to a temporary file in the same folder, are flushed to
 disk, then renamed over the target: a crash mid-write leaves the old file or none, never
 half of one. No pickle anywhere: JSON only.
+
+``<data dir>/catalogue.json`` (see `index.catalogue`) lets a library of thousands of
+stories open without reading them: listing uses it, a story is parsed on first use and
+kept in a small cache, and questions over every story go through `candidates`.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import logging
 import os
 import re
 import tempfile
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -22,9 +27,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from index import catalogue
 from index.article import decode_article, parse_article, parse_article_text, read_article_bytes
+from index.bm25 import CountsIndex
+from index.catalogue import FileStamp, Listing
 from index.errors import CorruptStoryError, LibraryError, UnknownStoryError
 from index.story import SCHEMA_VERSION, Story, StoryInfo, build_story, content_hash
+from index.tokens import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -79,46 +88,136 @@ def story_from_file(path: Path) -> Story:
 
 
 class Library:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, cache_size: int = 64) -> None:
         self.data_dir = Path(data_dir)
         self.stories_dir = self.data_dir / "stories"
         self.problems: list[str] = []
-        self._infos: dict[str, StoryInfo] | None = None
+        self._listings: dict[str, Listing] | None = None
+        self._first_stage: tuple[list[str], CountsIndex] | None = None
+        self._loaded: OrderedDict[str, tuple[FileStamp, Story]] = OrderedDict()
+        self._cache_size = cache_size
+        self._batched = False
+        self._dirty = False
 
     # -- reading ---------------------------------------------------------------------------
 
     def infos(self) -> list[StoryInfo]:
         """Stored stories in id order; the bundled sample alone when none are stored."""
-        stored = list(self._catalogue().values())
+        stored = [item.info for _, item in sorted(self._catalogue().items())]
         return stored or [bundled_story().info]
 
     def get(self, story_id: str) -> Story:
+        """A stored story, parsed on first use; reads nothing else, however big the library."""
         validate_id(story_id)
         path = self.stories_dir / f"{story_id}.json"
-        if path.exists():
-            return self._load(path).story
-        if story_id == SAMPLE_ID and not self._catalogue():
-            return bundled_story()
-        raise UnknownStoryError(f"no story '{story_id}' in the library (see `storybot index list`)")
+        try:
+            stamp = FileStamp.of(path.stat())
+        except FileNotFoundError:
+            if story_id == SAMPLE_ID and not self._catalogue():
+                return bundled_story()
+            raise UnknownStoryError(f"no story '{story_id}' in the library (see `storybot index list`)") from None
+        cached = self._loaded.get(story_id)
+        if cached is not None and cached[0] == stamp:
+            self._loaded.move_to_end(story_id)
+            return cached[1]
+        story = self._load(path).story
+        self._loaded[story_id] = (stamp, story)
+        if len(self._loaded) > self._cache_size:
+            self._loaded.popitem(last=False)
+        return story
 
     def default_story(self) -> Story:
-        return self.get(self.infos()[0].id)
+        """The first readable story in id order, found from the file names alone."""
+        for path in self._story_files():
+            try:
+                return self.get(path.stem)
+            except (CorruptStoryError, UnknownStoryError) as exc:
+                log.warning("%s", exc)
+        return bundled_story()
 
-    def _catalogue(self) -> dict[str, StoryInfo]:
-        if self._infos is None:
-            self._infos = {}
+    def candidates(self, question: str, k: int) -> list[Story]:
+        """The `k` stories whose whole text best matches `question`, best first.
+
+        The story-level first stage for questions over the whole library: BM25 over each
+        story's term counts from the catalogue, so only the few stories returned are read.
+        Stories sharing no term with the question are left out.
+        """
+        if not self._catalogue():
+            return [bundled_story()]
+        ids, index = self._story_index()
+        stories = []
+        for position, score in index.top(tokenize(question), k):
+            if score <= 0:
+                break
+            try:
+                stories.append(self.get(ids[position]))
+            except CorruptStoryError as exc:  # damaged since the catalogue was written
+                self.problems.append(str(exc))
+                log.warning("%s", exc)
+        return stories
+
+    def _story_index(self) -> tuple[list[str], CountsIndex]:
+        if self._first_stage is None:
+            listings = self._catalogue()
+            self._first_stage = (list(listings), CountsIndex([item.terms for item in listings.values()]))
+        return self._first_stage
+
+    def _catalogue(self) -> dict[str, Listing]:
+        if self._listings is None:
             self.problems = []
-            for path in sorted(self.stories_dir.glob("*.json")) if self.stories_dir.is_dir() else []:
-                self._read_info(path)
-        return self._infos
+            self._listings = self._reconcile()
+        return self._listings
 
-    def _read_info(self, path: Path) -> None:
-        assert self._infos is not None
+    def _reconcile(self) -> dict[str, Listing]:
+        """The stored catalogue brought in step with the story files, which are the truth.
+
+        Files whose stamp differs from the catalogue's (added, replaced, or written just
+        before a crash) are read again; listings without a file are dropped.
+        """
+        stored = self._read_catalogue()
+        listings: dict[str, Listing] = {}
+        for story_id, stamp in sorted(self._scan().items()):
+            known = stored.get(story_id)
+            if known is not None and known.stamp == stamp:
+                listings[story_id] = known
+                continue
+            fresh = self._read_listing(story_id, stamp)
+            if fresh is not None:
+                listings[story_id] = fresh
+        if len(listings) != len(stored) or any(stored.get(i) is not item for i, item in listings.items()):
+            self._save_catalogue(listings)
+        return listings
+
+    def _read_listing(self, story_id: str, stamp: FileStamp) -> Listing | None:
         try:
-            self._infos[path.stem] = self._load(path).story.info
+            return catalogue.listing(self._load(self.stories_dir / f"{story_id}.json").story, stamp)
         except CorruptStoryError as exc:
             self.problems.append(str(exc))
             log.warning("%s", exc)
+            return None
+
+    def _read_catalogue(self) -> dict[str, Listing]:
+        try:
+            data = (self.data_dir / catalogue.CATALOGUE_FILE).read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            log.warning("cannot read the catalogue (%s); rebuilding it", exc)
+            return {}
+        return catalogue.decode(data) or {}
+
+    def _scan(self) -> dict[str, FileStamp]:
+        """Story file stamps by id, from one directory listing."""
+        stamps = {}
+        for path in self._story_files():
+            try:
+                stamps[path.stem] = FileStamp.of(path.stat())
+            except FileNotFoundError:  # removed since the listing
+                continue
+        return stamps
+
+    def _story_files(self) -> list[Path]:
+        return sorted(self.stories_dir.glob("*.json")) if self.stories_dir.is_dir() else []
 
     def _load(self, path: Path) -> StoredStory:
         try:
@@ -139,12 +238,23 @@ class Library:
 
     # -- writing ---------------------------------------------------------------------------
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Write the catalogue once, at the end, rather than after every change."""
+        self._batched = True
+        try:
+            yield
+        finally:
+            self._batched = False
+            if self._dirty:
+                self._save_catalogue(self._catalogue())
+
     def add_bytes(self, data: bytes, name: str) -> AddResult:
         """Parse, index and store an article; an article already stored is not duplicated."""
         digest = content_hash(data)
-        for info in self._catalogue().values():
-            if info.content_hash == digest:
-                return AddResult(info=info, duplicate=True)
+        for item in self._catalogue().values():
+            if item.info.content_hash == digest:
+                return AddResult(info=item.info, duplicate=True)
         text, warnings = decode_article(data, name)
         article = parse_article_text(text, name)
         story = build_story(article, self._new_id(name, article.title), digest)
@@ -159,20 +269,23 @@ class Library:
 
     def remove(self, story_id: str) -> StoryInfo:
         validate_id(story_id)
-        info = self._catalogue().get(story_id)
-        if info is None:
+        item = self._catalogue().get(story_id)
+        if item is None:
             raise UnknownStoryError(f"no story '{story_id}' in the library")
         with _disk_errors(self.data_dir):
             (self.stories_dir / f"{story_id}.json").unlink()
         del self._catalogue()[story_id]
-        return info
+        self._loaded.pop(story_id, None)
+        self._changed()
+        return item.info
 
     def rebuild(self) -> list[str]:
         """Re-index every stored article from its kept text; returns the ids rebuilt."""
+        self._listings, self.problems = {}, []  # the catalogue is rebuilt from what is rewritten
         rebuilt = []
-        for path in sorted(self.stories_dir.glob("*.json")) if self.stories_dir.is_dir() else []:
-            rebuilt.extend(self._rebuild_one(path))
-        self._infos = None
+        with self.batch():
+            for path in self._story_files():
+                rebuilt.extend(self._rebuild_one(path))
         return rebuilt
 
     def _rebuild_one(self, path: Path) -> list[str]:
@@ -198,11 +311,30 @@ class Library:
         return candidate
 
     def _write(self, stored: StoredStory) -> None:
+        """The story file first, then the catalogue: a crash between them loses nothing."""
         target = self.stories_dir / f"{stored.story.id}.json"
         with _disk_errors(self.data_dir):
             self.stories_dir.mkdir(parents=True, exist_ok=True)
             _atomic_write(target, stored.model_dump_json().encode("utf-8"))
-        self._catalogue()[stored.story.id] = stored.story.info
+            stamp = FileStamp.of(target.stat())
+        self._catalogue()[stored.story.id] = catalogue.listing(stored.story, stamp)
+        self._loaded.pop(stored.story.id, None)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._first_stage = None
+        self._dirty = True
+        if not self._batched:
+            self._save_catalogue(self._catalogue())
+
+    def _save_catalogue(self, listings: dict[str, Listing]) -> None:
+        """Best effort: a catalogue that cannot be written is rebuilt from the files later."""
+        self._dirty = False
+        try:
+            with _disk_errors(self.data_dir):
+                _atomic_write(self.data_dir / catalogue.CATALOGUE_FILE, catalogue.encode(listings))
+        except LibraryError as exc:
+            log.warning("catalogue not saved (%s); it will be rebuilt from the story files", exc)
 
 
 def _checksum(story: Story) -> str:
