@@ -35,12 +35,14 @@ _PLAIN_TEXT = re.compile(r"(?:[^\W_]|[ ,;:'’\"“”.!?%$&–—-])+")
 _SPECIAL = re.compile(
     r"  |--"                       # runs of spaces, "--" asides
     r"|(?:^|\s)['‘’]|['’](?:\s|$)"  # single-quoted spans, trailing apostrophes
-    r"|[-.!?]['\"“”’]"              # punctuation against a quote mark
-    r'|""|[^,]["”] [A-Z]'           # a quotation pysbd would cut out as a sentence
+    r"|-[\"“”'’]|[.!?]['’]"          # a dash or stop against a quote mark
+    r'|""|[^,.!?][\"”] [A-Z]'       # a quotation pysbd would cut out as a sentence
 )
 _WORD = re.compile(r"[^\W\d_]{2,}(?:['’-][^\W\d_]+)*")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d{3,}")  # one or two digits may number a list
 _NEXT_SENTENCE = re.compile(r" [\"“]?[A-Z]")
+_NEXT_IN_QUOTE = re.compile(r" [A-Z]")
+_GOES_ON = re.compile(r" [a-z]")
 
 
 @lru_cache(maxsize=1)
@@ -49,11 +51,11 @@ def _segmenter() -> pysbd.Segmenter:
 
 
 @lru_cache(maxsize=1)
-def _abbreviations() -> frozenset[str]:
+def _abbreviations() -> tuple[frozenset[str], frozenset[str]]:
+    """pysbd's English abbreviations, and those of them it never ends a sentence on (Mr.)."""
     rules = Language.get_language_code("en").Abbreviation
-    return frozenset(rules.ABBREVIATIONS) | frozenset(rules.PREPOSITIVE_ABBREVIATIONS) | frozenset(
-        rules.NUMBER_ABBREVIATIONS
-    )
+    every = {*rules.ABBREVIATIONS, *rules.PREPOSITIVE_ABBREVIATIONS, *rules.NUMBER_ABBREVIATIONS}
+    return frozenset(every), frozenset(rules.PREPOSITIVE_ABBREVIATIONS)
 
 
 def split_sentences(paragraph: str) -> list[Span]:
@@ -66,48 +68,72 @@ def _plain_spans(paragraph: str) -> list[Span] | None:
     """Sentence spans of a plain paragraph, or None when pysbd's rules are needed."""
     if paragraph != paragraph.strip() or not _PLAIN_TEXT.fullmatch(paragraph):
         return None
-    if _SPECIAL.search(paragraph) or not paragraph.endswith((".", "!", "?")):
-        return None
     quotes = _quote_marks(paragraph)
-    if quotes is None:
+    if quotes is None or _SPECIAL.search(paragraph):
         return None
     spans, start = [], 0
     for match in _TERMINATOR.finditer(paragraph):
-        end = match.end()
-        if _is_decimal_point(paragraph, match.start()):
+        i = match.start()
+        if _is_decimal_point(paragraph, i) or _is_title(paragraph, i):
             continue
-        if bisect(quotes, match.start()) % 2 or not _ends_sentence(paragraph, match.start()):
-            return None  # inside a quotation, or not a sure sentence end
-        spans.append((start, end))
-        start = end + 1
-    return spans
+        if not _sure_token(paragraph, i):
+            return None
+        end = _sentence_end(paragraph, i, quoted=bisect(quotes, i) % 2 == 1)
+        if end is None:
+            return None
+        if end > start:
+            spans.append((start, end))
+            start = end + 1
+    return spans if start > len(paragraph) else None
 
 
 def _quote_marks(paragraph: str) -> list[int] | None:
-    """Offsets of the double quote marks, which open and close in turn; None if they do not."""
+    """Offsets of the double quote marks, which open and close in turn; None if they do not
+    (or if straight and curly marks mix, which pysbd pairs differently)."""
     marks: list[int] = []
+    kinds = set()
     for match in _DOUBLE_QUOTE.finditer(paragraph):
         opening = len(marks) % 2 == 0
         if match.group() == ("”" if opening else "“"):
             return None
         marks.append(match.start())
-    return None if len(marks) % 2 else marks
+        kinds.add(match.group() == '"')
+    return None if len(marks) % 2 or len(kinds) > 1 else marks
 
 
 def _is_decimal_point(text: str, i: int) -> bool:
     return text[i] == "." and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
 
 
-def _ends_sentence(text: str, i: int) -> bool:
-    """A . ? ! at `i` that pysbd certainly takes as a sentence end (else pysbd decides)."""
-    if i + 1 < len(text) and not _NEXT_SENTENCE.match(text, i + 1):
-        return False
-    token = text[: i].rsplit(" ", 1)[-1].lstrip("\"“")
+def _is_title(text: str, i: int) -> bool:
+    """The stop of "Mr." or "Dr." before a space: pysbd never ends a sentence there."""
+    return (text[i] == "." and text[i + 1: i + 2] == " "
+            and text[:i].rsplit(" ", 1)[-1].lower() in _abbreviations()[1])
+
+
+def _sure_token(text: str, i: int) -> bool:
+    """Whether the word before the . ? ! at `i` is one no rule of pysbd's is about."""
+    token = text[:i].rsplit(" ", 1)[-1].lstrip("\"“")
     if _NUMBER.fullmatch(token):
         return True
-    if not _WORD.fullmatch(token) or token.lower() in _abbreviations():
+    if not _WORD.fullmatch(token) or token.lower() in _abbreviations()[0]:
         return False
     return text[i] != "!" or token + "!" not in ExclamationWords.EXCLAMATION_WORDS
+
+
+def _sentence_end(text: str, i: int, quoted: bool) -> int | None:
+    """Where the sentence whose . ? ! is at `i` ends: 0 when it goes on (inside a quotation),
+    None when unsure. A quotation's stops end the sentence only at its closing mark."""
+    after = i + 1
+    if not quoted:
+        return after if after == len(text) or _NEXT_SENTENCE.match(text, after) else None
+    if _NEXT_IN_QUOTE.match(text, after):
+        return 0
+    if text[after: after + 1] not in ('"', "”"):
+        return None
+    if after + 1 == len(text) or _NEXT_IN_QUOTE.match(text, after + 1):
+        return after + 1
+    return 0 if _GOES_ON.match(text, after + 1) else None  # "...," or "..." he said.
 
 
 def _pysbd_spans(paragraph: str) -> list[Span]:

@@ -74,9 +74,11 @@ def _segment_spans(paragraph: str) -> list[tuple[int, int]]:
 
 _WORDS = ["the", "court", "said", "it", "was", "over", "NSO", "WhatsApp", "phones", "is", "may",
           "Mr", "Smith", "no", "etc", "Inc", "St", "A", "1,400", "2014", "12", "3.5", "NSO's",
-          "end-to-end", "users'", "Yahoo", "p.m.", "U.S.", "--", "(PTI)", "…", "‘yes’", "“no”"]
+          "end-to-end", "users'", "Yahoo", "p.m.", "U.S.", "--", "(PTI)", "…", "‘yes’", "“no”",
+          "Mr.", "Dr.", "Inc.", "No.", "1.", '"']
 _SHAPES = ['{s}.', '{s}?', '{s}!', '"{s}," {name} said.', '"{s}. {s}," he said.', '{s}: "{s}."',
-           'He called it "{s}" Then.', "“{s},” {name} added.", "{s}...", "{s}. {s}"]
+           'He called it "{s}" Then.', "“{s},” {name} added.", "{s}...", "{s}. {s}",
+           '"{s}. {s}." {s}.', '"{s}? {s}!" he asked.', "“{s}. {s}.” {s}.", 'He said "{s}." {s}.']
 
 
 @st.composite
