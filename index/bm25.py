@@ -8,11 +8,9 @@ Variants and k1/b were compared on the dev questions; see `bench/` and the READM
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from typing import Literal
 
-import numpy as np
 from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
 Variant = Literal["okapi", "plus", "l"]
@@ -40,40 +38,3 @@ class PassageIndex:
         ranked = sorted(enumerate(self.scores(query)), key=lambda pair: (-pair[1], pair[0]))
         return ranked[:n]
 
-
-class _CountedOkapi(BM25Okapi):
-    """BM25Okapi over documents given as term counts, which the catalogue stores.
-
-    rank-bm25 builds its per-document counts from token lists in `_initialize`; handing it
-    the counts skips re-tokenising every story (15 million tokens in 10,000 stories).
-    """
-
-    def _initialize(self, corpus: list[dict[str, int]]) -> Counter[str]:
-        self.doc_freqs = corpus
-        self.doc_len = [sum(counts.values()) for counts in corpus]
-        self.corpus_size = len(corpus)
-        self.avgdl = sum(self.doc_len) / self.corpus_size
-        document_frequency: Counter[str] = Counter()
-        for counts in corpus:
-            document_frequency.update(counts.keys())
-        return document_frequency
-
-
-class CountsIndex:
-    """Ranks whole documents, each given as its term counts, for a query (a list of terms).
-
-    BM25Okapi rather than BM25Plus: across thousands of stories, a term in most of them
-    really is uninformative, and Okapi's IDF says so.
-    """
-
-    def __init__(self, documents: list[dict[str, int]], k1: float = 1.2, b: float = 0.75) -> None:
-        self.size = len(documents)
-        self._bm25 = _CountedOkapi(documents, k1=k1, b=b) if any(documents) else None
-
-    def top(self, query: Sequence[str], n: int) -> list[tuple[int, float]]:
-        """The best `n` (document index, score) pairs, best first; ties keep document order."""
-        if self._bm25 is None or not query:
-            return [(i, 0.0) for i in range(min(n, self.size))]
-        scores = self._bm25.get_scores(list(query))
-        best = np.argsort(-scores, kind="stable")[:n]
-        return [(int(i), float(scores[i])) for i in best]

@@ -27,10 +27,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from index import catalogue
 from index.article import decode_article, parse_article, parse_article_text, read_article_bytes
-from index.bm25 import CountsIndex
-from index.catalogue import FileStamp, Listing
+from index.catalogue import CATALOGUE_FILE, POSTINGS_GLOB, Catalogue, FileStamp
 from index.errors import CorruptStoryError, LibraryError, UnknownStoryError
 from index.story import SCHEMA_VERSION, Story, StoryInfo, build_story, content_hash
 from index.tokens import tokenize
@@ -92,8 +90,7 @@ class Library:
         self.data_dir = Path(data_dir)
         self.stories_dir = self.data_dir / "stories"
         self.problems: list[str] = []
-        self._listings: dict[str, Listing] | None = None
-        self._first_stage: tuple[list[str], CountsIndex] | None = None
+        self._cat: Catalogue | None = None
         self._loaded: OrderedDict[str, tuple[FileStamp, Story]] = OrderedDict()
         self._cache_size = cache_size
         self._batched = False
@@ -103,8 +100,8 @@ class Library:
 
     def infos(self) -> list[StoryInfo]:
         """Stored stories in id order; the bundled sample alone when none are stored."""
-        stored = [item.info for _, item in sorted(self._catalogue().items())]
-        return stored or [bundled_story().info]
+        entries = self._catalogue().entries
+        return [entries[i].info for i in sorted(entries)] or [bundled_story().info]
 
     def get(self, story_id: str) -> Story:
         """A stored story, parsed on first use; reads nothing else, however big the library."""
@@ -113,7 +110,7 @@ class Library:
         try:
             stamp = FileStamp.of(path.stat())
         except FileNotFoundError:
-            if story_id == SAMPLE_ID and not self._catalogue():
+            if story_id == SAMPLE_ID and not self._catalogue().entries:
                 return bundled_story()
             raise UnknownStoryError(f"no story '{story_id}' in the library (see `storybot index list`)") from None
         cached = self._loaded.get(story_id)
@@ -138,73 +135,71 @@ class Library:
     def candidates(self, question: str, k: int) -> list[Story]:
         """The `k` stories whose whole text best matches `question`, best first.
 
-        The story-level first stage for questions over the whole library: BM25 over each
-        story's term counts from the catalogue, so only the few stories returned are read.
-        Stories sharing no term with the question are left out.
+        The story-level first stage for questions over the whole library (see
+        `index.postings`): only the few stories returned are read. Stories sharing no term
+        with the question are left out.
         """
-        if not self._catalogue():
+        if not self._catalogue().entries:
             return [bundled_story()]
-        ids, index = self._story_index()
         stories = []
-        for position, score in index.top(tokenize(question), k):
+        for story_id, score in self._catalogue().postings.top(tokenize(question), k):
             if score <= 0:
                 break
             try:
-                stories.append(self.get(ids[position]))
+                stories.append(self.get(story_id))
             except CorruptStoryError as exc:  # damaged since the catalogue was written
                 self.problems.append(str(exc))
                 log.warning("%s", exc)
         return stories
 
-    def _story_index(self) -> tuple[list[str], CountsIndex]:
-        if self._first_stage is None:
-            listings = self._catalogue()
-            self._first_stage = (list(listings), CountsIndex([item.terms for item in listings.values()]))
-        return self._first_stage
-
-    def _catalogue(self) -> dict[str, Listing]:
-        if self._listings is None:
+    def _catalogue(self) -> Catalogue:
+        if self._cat is None:
             self.problems = []
-            self._listings = self._reconcile()
-        return self._listings
+            self._cat = self._reconciled()
+        return self._cat
 
-    def _reconcile(self) -> dict[str, Listing]:
+    def _reconciled(self) -> Catalogue:
         """The stored catalogue brought in step with the story files, which are the truth.
 
         Files whose stamp differs from the catalogue's (added, replaced, or written just
-        before a crash) are read again; listings without a file are dropped.
+        before a crash) are read again; entries without a file are dropped.
         """
-        stored = self._read_catalogue()
-        listings: dict[str, Listing] = {}
-        for story_id, stamp in sorted(self._scan().items()):
-            known = stored.get(story_id)
-            if known is not None and known.stamp == stamp:
-                listings[story_id] = known
-                continue
-            fresh = self._read_listing(story_id, stamp)
-            if fresh is not None:
-                listings[story_id] = fresh
-        if len(listings) != len(stored) or any(stored.get(i) is not item for i, item in listings.items()):
-            self._save_catalogue(listings)
-        return listings
+        cat = self._read_catalogue()
+        on_disk = self._scan()
+        changed = False
+        for story_id in set(cat.entries) - set(on_disk):
+            cat.drop(story_id)
+            changed = True
+        for story_id, stamp in on_disk.items():
+            known = cat.entries.get(story_id)
+            if known is None or known.stamp != stamp:
+                changed |= self._reread(cat, story_id, stamp)
+        if changed:
+            self._save_catalogue(cat)
+        return cat
 
-    def _read_listing(self, story_id: str, stamp: FileStamp) -> Listing | None:
+    def _reread(self, cat: Catalogue, story_id: str, stamp: FileStamp) -> bool:
+        """Whether the catalogue changed: a story read again, or dropped as unreadable."""
         try:
-            return catalogue.listing(self._load(self.stories_dir / f"{story_id}.json").story, stamp)
+            cat.put(self._load(self.stories_dir / f"{story_id}.json").story, stamp)
+            return True
         except CorruptStoryError as exc:
             self.problems.append(str(exc))
             log.warning("%s", exc)
-            return None
+            if story_id in cat.entries:
+                cat.drop(story_id)
+                return True
+            return False
 
-    def _read_catalogue(self) -> dict[str, Listing]:
+    def _read_catalogue(self) -> Catalogue:
         try:
-            data = (self.data_dir / catalogue.CATALOGUE_FILE).read_bytes()
+            data = (self.data_dir / CATALOGUE_FILE).read_bytes()
         except FileNotFoundError:
-            return {}
+            return Catalogue()
         except OSError as exc:
             log.warning("cannot read the catalogue (%s); rebuilding it", exc)
-            return {}
-        return catalogue.decode(data) or {}
+            return Catalogue()
+        return Catalogue.decode(data, lambda name: (self.data_dir / name).read_bytes()) or Catalogue()
 
     def _scan(self) -> dict[str, FileStamp]:
         """Story file stamps by id, from one directory listing."""
@@ -252,9 +247,9 @@ class Library:
     def add_bytes(self, data: bytes, name: str) -> AddResult:
         """Parse, index and store an article; an article already stored is not duplicated."""
         digest = content_hash(data)
-        for item in self._catalogue().values():
-            if item.info.content_hash == digest:
-                return AddResult(info=item.info, duplicate=True)
+        for entry in self._catalogue().entries.values():
+            if entry.info.content_hash == digest:
+                return AddResult(info=entry.info, duplicate=True)
         text, warnings = decode_article(data, name)
         article = parse_article_text(text, name)
         story = build_story(article, self._new_id(name, article.title), digest)
@@ -269,19 +264,19 @@ class Library:
 
     def remove(self, story_id: str) -> StoryInfo:
         validate_id(story_id)
-        item = self._catalogue().get(story_id)
-        if item is None:
+        entry = self._catalogue().entries.get(story_id)
+        if entry is None:
             raise UnknownStoryError(f"no story '{story_id}' in the library")
         with _disk_errors(self.data_dir):
             (self.stories_dir / f"{story_id}.json").unlink()
-        del self._catalogue()[story_id]
+        self._catalogue().drop(story_id)
         self._loaded.pop(story_id, None)
         self._changed()
-        return item.info
+        return entry.info
 
     def rebuild(self) -> list[str]:
         """Re-index every stored article from its kept text; returns the ids rebuilt."""
-        self._listings, self.problems = {}, []  # the catalogue is rebuilt from what is rewritten
+        self._cat, self.problems = Catalogue(), []  # rebuilt from what is rewritten
         rebuilt = []
         with self.batch():
             for path in self._story_files():
@@ -305,7 +300,7 @@ class Library:
         stem = slugify(Path(name).stem)
         base = stem if stem and stem not in _GENERIC_NAMES else slugify(title or "") or "story"
         candidate, n = base, 1
-        while candidate in self._catalogue():
+        while candidate in self._catalogue().entries:
             n += 1
             candidate = f"{base}-{n}"
         return candidate
@@ -317,22 +312,28 @@ class Library:
             self.stories_dir.mkdir(parents=True, exist_ok=True)
             _atomic_write(target, stored.model_dump_json().encode("utf-8"))
             stamp = FileStamp.of(target.stat())
-        self._catalogue()[stored.story.id] = catalogue.listing(stored.story, stamp)
+        self._catalogue().put(stored.story, stamp)
         self._loaded.pop(stored.story.id, None)
         self._changed()
 
     def _changed(self) -> None:
-        self._first_stage = None
         self._dirty = True
         if not self._batched:
             self._save_catalogue(self._catalogue())
 
-    def _save_catalogue(self, listings: dict[str, Listing]) -> None:
-        """Best effort: a catalogue that cannot be written is rebuilt from the files later."""
+    def _save_catalogue(self, cat: Catalogue) -> None:
+        """The term index, then the catalogue naming it, then old indexes go. Best effort:
+        a catalogue that cannot be written is rebuilt from the story files later."""
         self._dirty = False
         try:
+            name, postings, data = cat.encode()
             with _disk_errors(self.data_dir):
-                _atomic_write(self.data_dir / catalogue.CATALOGUE_FILE, catalogue.encode(listings))
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+                _atomic_write(self.data_dir / name, postings)
+                _atomic_write(self.data_dir / CATALOGUE_FILE, data)
+                for old in self.data_dir.glob(POSTINGS_GLOB):
+                    if old.name != name:
+                        old.unlink()
         except LibraryError as exc:
             log.warning("catalogue not saved (%s); it will be rebuilt from the story files", exc)
 
