@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 SAMPLE_FILE = "whatsapp-regret-ndtv-2019-11-21.txt"
 SAMPLE_ID = Path(SAMPLE_FILE).stem
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+CANDIDATES = 5  # stories the first stage passes on to the answer engine
 _GENERIC_NAMES = {"article", "attachment", "story", "file", "untitled", "index", "page"}
 
 
@@ -132,7 +133,7 @@ class Library:
                 log.warning("%s", exc)
         return bundled_story()
 
-    def candidates(self, question: str, k: int) -> list[Story]:
+    def candidates(self, question: str, k: int = CANDIDATES) -> list[Story]:
         """The `k` stories whose whole text best matches `question`, best first.
 
         The story-level first stage for questions over the whole library (see
