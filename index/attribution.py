@@ -1,0 +1,617 @@
+"""Reporting clauses in one paragraph: who is said to say what, before speakers are resolved.
+
+A paragraph is tokenised with each quotation as a single token, split into sentences, and
+every reporting verb (`index.reporting`) is read in its clause:
+
+- subject first: ``X (has) said (in a statement) (that) …`` — content after the verb;
+- trailing: ``…, X said on Friday.`` / ``"…," X said.`` — content before the subject;
+- inverted: ``"…," said X.`` / ``…, said X, founder of Y.``;
+- participles and shared subjects: ``…, calling them "misleading"`` / ``… and assured …``;
+- ``according to X, …`` / ``…, according to X.``
+
+Then clauses inside another clause's content are dropped (the outer speaker is the one
+quoted), except that an evidential frame ("according to sources", "reports the BBC")
+yields to the statement it frames and becomes its setting.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
+
+from index.quote_spans import QuoteSpan
+from index.reporting import (
+    ADVERBS,
+    AUXILIARIES,
+    NEGATIONS,
+    PASSIVE_BE,
+    REPORTING_VERBS,
+    SETTING_RE,
+    TIME_RE,
+    VERB_PARTICLES,
+    WH_WORDS,
+    Complement,
+    VerbForm,
+)
+from index.speakers import Mention, MentionKind, PeopleIndex, parse_mention
+
+MAX_SUBJECT = 14  # tokens; subjects are noun phrases, not clauses
+MAX_INVERTED_SUBJECT = 8
+DIRECT_SHARE = 0.6  # content mostly inside quotation marks counts as direct speech
+
+_WORD_RE = re.compile(
+    r"""(?:[A-Za-z]\.){2,}
+    |(?:Mr|Mrs|Ms|Mx|Dr|Prof|St|Jr|Sr|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|Rev|Hon|No|Inc|Ltd|Co|Corp
+       |Mt|Smt|Shri|Messrs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc)\.(?!\w)
+    |[A-Z]\.(?=\s+[A-Z])
+    |[\[(][A-Z][\w.&-]*[\])]
+    |\w+(?:[-'&]\w+)*
+    |\S""",
+    re.VERBOSE,
+)
+_SENTENCE_END = frozenset(".!?")
+_CLAUSE_PUNCT = frozenset(",;:.!?()\"-")
+_LEFT_STOPS = frozenset({
+    "that", "but", "or", "when", "while", "because", "as", "if", "where", "since", "although",
+    "though", "whereas", "so", "than", "after", "before", "until", "unless", "whether", "who",
+    "which", "whom", "whose", "what", "how", "why", "to", "nor", "and",
+})
+_COORDINATORS = frozenset({"but", "while", "whereas", "and", "however"})
+_FRONT_WORDS = frozenset({"in", "on", "at", "during", "after", "before", "earlier", "later",
+                          "last", "this", "meanwhile", "however", "soon", "since", "amid"})
+_DETERMINERS = frozenset({"the", "a", "an", "this", "these", "its", "his", "her", "their"})
+_HEARERS = frozenset({"him", "her", "them", "us", "me", "reporters", "journalists", "lawmakers",
+                      "parliament", "parliamentarians", "mps", "legislators", "investors",
+                      "analysts", "staff", "employees", "supporters", "viewers", "listeners"})
+_COMMON_VERBS = frozenset({
+    "is", "are", "was", "were", "took", "made", "found", "gave", "came", "went", "became", "left",
+    "kept", "met", "won", "lost", "sent", "put", "got", "saw", "began", "ran", "led", "paid",
+    "sought", "brought", "thought", "knew", "felt", "heard", "stood", "spoke", "seemed", "remains",
+    "means", "include", "includes", "included",
+})
+
+
+class Token(NamedTuple):
+    text: str
+    low: str
+    start: int
+    end: int
+    quote: QuoteSpan | None
+
+
+@dataclass
+class Candidate:
+    """A reporting clause with its content; the speaker is still a phrase (`mention`)."""
+
+    mention: Mention
+    mention_text: str
+    verb: str
+    content: tuple[int, int]  # offsets in the paragraph
+    anchor: int  # offset of the verb: what "inside another statement's content" tests
+    region: tuple[int, int]  # subject to adjuncts: cut out of any statement it trails
+    trailing: bool = False  # the content comes before the attribution
+    evidential: bool = False
+    settings: list[str] = field(default_factory=list)
+    quote: QuoteSpan | None = None  # content is exactly this quotation
+    context: str = ""  # words about the subject (relative clauses) for coreference
+    cuts_before: bool = False  # trailing or coordinated: ends any content that runs into it
+
+
+@dataclass
+class ParagraphReading:
+    candidates: list[Candidate]
+    orphans: list[tuple[QuoteSpan, bool]]  # quotations no clause claims; True if sentence-initial
+    quotes: list[QuoteSpan]
+
+
+def tokenize(text: str, quotes: list[QuoteSpan]) -> list[Token]:
+    """Words and punctuation of `text`, each quotation one token."""
+    tokens: list[Token] = []
+    pos = 0
+    for quote in quotes:
+        tokens.extend(_words(text, pos, quote.start))
+        tokens.append(Token(text[quote.start:quote.end], "", quote.start, quote.end, quote))
+        pos = quote.end
+    tokens.extend(_words(text, pos, len(text)))
+    return tokens
+
+
+def _words(text: str, start: int, end: int) -> list[Token]:
+    return [Token(m.group(), m.group().lower(), m.start(), m.end(), None)
+            for m in _WORD_RE.finditer(text, start, end)]
+
+
+def sentences(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Token ranges of sentences; a quotation never splits one."""
+    bounds: list[tuple[int, int]] = []
+    lo = 0
+    for i, tok in enumerate(tokens):
+        if tok.text in _SENTENCE_END and (i + 1 == len(tokens) or _starts_sentence(tokens[i + 1])):
+            bounds.append((lo, i + 1))
+            lo = i + 1
+    if lo < len(tokens):
+        bounds.append((lo, len(tokens)))
+    return bounds
+
+
+def _starts_sentence(tok: Token) -> bool:
+    first = tok.text[:1]
+    return tok.quote is not None or first.isupper() or first.isdigit() or first in "[("
+
+
+def read_paragraph(text: str, quotes: list[QuoteSpan], people: PeopleIndex) -> ParagraphReading:
+    """Candidates and unclaimed quotations of one paragraph (`text` with unified marks)."""
+    tokens = tokenize(text, quotes)
+    starts = [t.start for t in tokens]
+    candidates: list[Candidate] = []
+    initial_quotes: set[int] = set()
+    for lo, hi in sentences(tokens):
+        reader = _Sentence(text, tokens, starts, lo, hi, people)
+        candidates.extend(_settle(text, reader.candidates()))
+        if tokens[lo].quote is not None:
+            initial_quotes.add(tokens[lo].start)
+    claimed = _claimed_quotes(candidates, quotes)
+    orphans = [(q, q.start in initial_quotes) for q in quotes if q.start not in claimed]
+    return ParagraphReading(candidates, orphans, quotes)
+
+
+def _claimed_quotes(candidates: list[Candidate], quotes: list[QuoteSpan]) -> set[int]:
+    claimed: set[int] = set()
+    for quote in quotes:
+        for cand in candidates:
+            start, end = cand.content
+            inside = start <= quote.content_start and quote.content_end <= end + 1
+            if cand.quote == quote or inside:
+                claimed.add(quote.start)
+    return claimed
+
+
+class _Sentence:
+    """One sentence's tokens and the clause readings over them."""
+
+    def __init__(self, text: str, tokens: list[Token], starts: list[int], lo: int, hi: int,
+                 people: PeopleIndex) -> None:
+        self.text, self.tokens, self.starts = text, tokens, starts
+        self.lo, self.hi, self.people = lo, hi, people
+        self.found: list[Candidate] = []
+
+    def candidates(self) -> list[Candidate]:
+        for i in range(self.lo, self.hi):
+            tok = self.tokens[i]
+            if tok.quote is not None:
+                continue
+            form = REPORTING_VERBS.get(tok.low)
+            if form is not None and tok.text.islower():
+                self.found.extend(self._from_verb(i, form))
+            elif tok.low == "according" and i + 1 < self.hi and self.tokens[i + 1].low == "to":
+                self.found.extend(self._according_to(i))
+        return self.found
+
+    # -- verbs --------------------------------------------------------------------------
+
+    def _from_verb(self, i: int, form: VerbForm) -> list[Candidate]:
+        if form.participle:
+            return self._participle(i, form)
+        j = self._skip_auxiliaries(i - 1)
+        if j is None:
+            return []
+        prev = self.tokens[j] if j >= self.lo else None
+        if prev is not None and j == i - 1 and (prev.text == "," or prev.quote is not None):
+            inverted = self._inverted(i, form)
+            if inverted is not None:
+                return inverted
+        if prev is not None and prev.low == "and":
+            return self._shared_subject(i, form)
+        context = ""
+        if prev is not None and prev.text == ",":
+            j, context = self._skip_parenthetical(j)
+        elif prev is not None and prev.low == "who":
+            j = self._antecedent(j)
+        span = self._subject_before(j) if j is not None else None
+        if span is None:
+            return []
+        return self._with_subject(i, form, span, context)
+
+    def _skip_auxiliaries(self, j: int) -> int | None:
+        """Index of the subject's last token, past "has", "also", "had earlier"; None for a
+        passive, negated or infinitive verb ("was accused", "did not say", "to confirm")."""
+        while j >= self.lo and self.tokens[j].quote is None:
+            low = self.tokens[j].low
+            if low in NEGATIONS or low.endswith("n't") or low in PASSIVE_BE or low == "to":
+                return None
+            if low not in AUXILIARIES and low not in ADVERBS and not TIME_RE.fullmatch(low):
+                break
+            j -= 1
+        return j
+
+    def _with_subject(self, i: int, form: VerbForm, span: tuple[int, int],
+                      context: str) -> list[Candidate]:
+        mention_text = self._span_text(*span)
+        mention = parse_mention([t.text for t in self.tokens[span[0]:span[1]]], self.people)
+        if mention is None:
+            return []
+        k, settings = self._after_verb(i, form)
+        coordinated = self._coordinated(span[0])
+        first = span[0] - 1 if coordinated else span[0]  # "…, but Y said": cut before "but"
+        region = (self.tokens[first].start, self.tokens[k - 1].end if k > i else self.tokens[i].end)
+        base = Candidate(mention, mention_text, self.tokens[i].text, (0, 0), self.tokens[i].start,
+                         region, evidential=form.evidential, settings=settings, context=context,
+                         cuts_before=coordinated)
+        if self._clause_ends(k) or self._after_quote(span[0]):
+            return self._trailing(base, span[0], k)
+        content = self._content(i, k, form)
+        return [replace(base, content=content[0], quote=content[1])] if content else []
+
+    def _coordinated(self, first: int) -> bool:
+        """"X said A, but Y said B": Y's clause ends X's content."""
+        before = first - 1
+        if before < self.lo:
+            return False
+        tok = self.tokens[before]
+        return tok.text == ";" or (tok.low in _COORDINATORS and before - 1 >= self.lo
+                                   and self.tokens[before - 1].text in ",;")
+
+    def _after_quote(self, first: int) -> bool:
+        """"…," she said: the subject right after a quotation (and its comma)."""
+        before = first - 1
+        if before >= self.lo and self.tokens[before].text == ",":
+            before -= 1
+        return before >= self.lo and self.tokens[before].quote is not None
+
+    def _participle(self, i: int, form: VerbForm) -> list[Candidate]:
+        """"…, warning it to …": the speaker is the clause's subject."""
+        if i - 1 < self.lo or self.tokens[i - 1].text != ",":
+            return []
+        return self._shared_subject(i, form)
+
+    def _shared_subject(self, i: int, form: VerbForm) -> list[Candidate]:
+        earlier = self.found[-1] if self.found else None
+        if earlier is not None:
+            mention, mention_text = earlier.mention, earlier.mention_text
+        else:
+            parsed = self._main_subject()
+            if parsed is None:
+                return []
+            mention, mention_text = parsed
+        k, settings = self._after_verb(i, form)
+        content = self._content(i, k, form)
+        if not content:
+            return []
+        tok = self.tokens[i]
+        return [Candidate(mention, mention_text, tok.text, content[0], tok.start,
+                          (tok.start, tok.end), evidential=form.evidential, settings=settings,
+                          quote=content[1])]
+
+    def _inverted(self, i: int, form: VerbForm) -> list[Candidate] | None:
+        """"…," said Mr. Chatterjee. / …, said Sunil Abraham, founder of …"""
+        if form.complement not in (Complement.SPEECH, Complement.ASK):
+            return None
+        end = i + 1
+        while end < self.hi and end - i <= MAX_INVERTED_SUBJECT and not self._ends_phrase(end):
+            if self._verbish(end):
+                return None
+            end += 1
+        if end == i + 1 or end - i > MAX_INVERTED_SUBJECT:
+            return None
+        mention = parse_mention([t.text for t in self.tokens[i + 1:end]], self.people)
+        if mention is None:
+            return None
+        end, mention = self._appositive(end, mention)
+        k, settings = self._adjuncts(end)
+        if not self._clause_ends(k):
+            return None
+        region = (self.tokens[i].start, self.tokens[k - 1].end)
+        base = Candidate(mention, self._span_text(i + 1, end), self.tokens[i].text, (0, 0),
+                         self.tokens[i].start, region, evidential=form.evidential,
+                         settings=settings)
+        return self._trailing(base, i, k)
+
+    def _appositive(self, end: int, mention: Mention) -> tuple[int, Mention]:
+        """", founder of the think tank …" after a name is the speaker's role."""
+        if end + 1 >= self.hi or self.tokens[end].text != "," \
+                or mention.kind is not MentionKind.NAME:
+            return end, mention
+        stop = end + 1
+        while stop < self.hi and not self._ends_phrase(stop):
+            stop += 1
+        role = parse_mention([t.text for t in self.tokens[end + 1:stop]], self.people)
+        if role is None or role.kind not in (MentionKind.GROUP, MentionKind.ANAPHOR) \
+                or not role.role:
+            return end, mention
+        role_text = self._span_text(end + 1, stop)
+        role_text = re.sub(r"^(?:the|a|an)\s+", "", role_text, flags=re.IGNORECASE)
+        return stop, replace(mention, role=mention.role or role_text,
+                             head=mention.head or role.head)
+
+    def _trailing(self, base: Candidate, first: int, k: int) -> list[Candidate]:
+        """Content before the attribution at token `first`, and a quotation resuming after
+        it ("A," she said, "B.")."""
+        found: list[Candidate] = []
+        before = first - 1
+        if before >= self.lo and self.tokens[before].text == "," and before - 1 >= self.lo:
+            before -= 1
+        if before >= self.lo:
+            tok = self.tokens[before]
+            if tok.quote is not None:
+                found.append(replace(base, content=(tok.quote.content_start, tok.quote.content_end),
+                                     trailing=True, cuts_before=True, quote=tok.quote))
+            elif before < first - 1:  # a clause, then a comma
+                content = self._trim(self.tokens[self.lo].start, tok.end)
+                if content:
+                    found.append(replace(base, content=content, trailing=True, cuts_before=True))
+        resumed = k
+        if resumed < self.hi and self.tokens[resumed].text in ",:":
+            resumed += 1
+        if resumed < self.hi and self.tokens[resumed].quote is not None and found:
+            quote = self.tokens[resumed].quote
+            assert quote is not None
+            found.append(replace(base, content=(quote.content_start, quote.content_end),
+                                 quote=quote))
+        return found
+
+    def _according_to(self, i: int) -> list[Candidate]:
+        end = i + 2
+        while end < self.hi and not self._ends_phrase(end):
+            end += 1
+        mention = parse_mention([t.text for t in self.tokens[i + 2:end]], self.people)
+        if mention is None or end == i + 2:
+            return []
+        region = (self.tokens[i].start, self.tokens[end - 1].end)
+        base = Candidate(mention, self._span_text(i + 2, end), "according to", (0, 0),
+                         self.tokens[i].start, region, evidential=True)
+        if i == self.lo and end < self.hi and self.tokens[end].text == ",":
+            content = None
+            if end + 1 < self.hi:
+                content = self._trim(self.tokens[end + 1].start, self.tokens[self.hi - 1].end)
+            return [replace(base, content=content)] if content else []
+        if i > self.lo and self.tokens[i - 1].text == ",":
+            return self._trailing(replace(base, trailing=True), i, end)
+        return []
+
+    # -- after the verb -------------------------------------------------------------------
+
+    def _after_verb(self, i: int, form: VerbForm) -> tuple[int, list[str]]:
+        """Index where the content starts (past particles, hearer, adjuncts, "that")."""
+        k = i + 1
+        settings: list[str] = []
+        if k < self.hi and self.tokens[k].low in VERB_PARTICLES:
+            k += 1
+        if form.complement is Complement.TELL:
+            k, hearer = self._hearer(k)
+            if hearer:
+                settings.append(f"to {hearer}")
+        k, more = self._adjuncts(k)
+        settings.extend(more)
+        said_that = k < self.hi and self.tokens[k].low == "that"
+        if said_that or self._colon_before_quote(k):
+            k += 1
+        return k, settings
+
+    def _colon_before_quote(self, k: int) -> bool:
+        if k + 1 >= self.hi:
+            return False
+        return self.tokens[k].text in ":," and self.tokens[k + 1].quote is not None
+
+    def _adjuncts(self, k: int) -> tuple[int, list[str]]:
+        """Skip "on Sunday", "in an emailed statement", "earlier today"; keep the settings."""
+        settings: list[str] = []
+        while k < self.hi and self.tokens[k].quote is None:
+            at = self.tokens[k].start
+            setting = SETTING_RE.match(self.text, at)
+            moment = None if setting else TIME_RE.match(self.text, at)
+            match = setting or moment
+            if match is None:
+                break
+            nxt = self._token_at(match.end())
+            if nxt is None or nxt <= k:
+                break
+            if setting:
+                settings.append(setting.group())
+            k = nxt
+        return k, settings
+
+    def _hearer(self, k: int) -> tuple[int, str | None]:
+        """"told reporters", "told the BBC", "told PTI": the person or outlet told."""
+        if k >= self.hi or self.tokens[k].quote is not None:
+            return k, None
+        start = k
+        if self.tokens[k].low in _HEARERS:
+            return k + 1, self.tokens[k].text
+        if self.tokens[k].low in {"the", "a", "an"}:
+            k += 1
+        while k < self.hi and self.tokens[k].text[:1].isupper() and self.tokens[k].quote is None:
+            k += 1
+        if k == start or (k == start + 1 and self.tokens[start].low in {"the", "a", "an"}):
+            return start, None
+        return k, self._span_text(start, k)
+
+    def _content(self, i: int, k: int,
+                 form: VerbForm) -> tuple[tuple[int, int], QuoteSpan | None] | None:
+        """The content's offsets from token `k` to the sentence end, and the quotation when
+        the content is exactly one; None when this verb is not reporting speech here."""
+        if k >= self.hi:
+            return None
+        first = self.tokens[k]
+        comp = form.complement
+        if comp is Complement.ASK and first.low not in WH_WORDS and first.quote is None:
+            return None
+        if comp is Complement.NAME and not self._quote_or_as(k):
+            return None
+        if first.quote is not None and (k + 1 == self.hi
+                                        or self.tokens[k + 1].text in _SENTENCE_END):
+            return (first.quote.content_start, first.quote.content_end), first.quote
+        said_that = k > 0 and self.tokens[k - 1].low == "that"
+        if form.evidential and not said_that:
+            return None
+        with_verb = comp in (Complement.ACT, Complement.NAME) and not said_that
+        start = self.tokens[i].start if with_verb else first.start
+        content = self._trim(start, self.tokens[self.hi - 1].end)
+        return (content, None) if content else None
+
+    def _quote_or_as(self, k: int) -> bool:
+        window = self.tokens[k:min(self.hi, k + 8)]
+        return any(t.quote is not None or t.low == "as" for t in window)
+
+    def _clause_ends(self, k: int) -> bool:
+        """Nothing said after the verb: the content must come before it."""
+        if k >= self.hi:
+            return True
+        tok = self.tokens[k]
+        if tok.text in _SENTENCE_END or tok.text == ";":
+            return True
+        if tok.text == ",":
+            nxt = self.tokens[k + 1] if k + 1 < self.hi else None
+            if nxt is None or nxt.quote is not None or nxt.low in _COORDINATORS | {"who", "which"}:
+                return True
+            form = REPORTING_VERBS.get(nxt.low)
+            return form is not None and form.participle
+        return False
+
+    # -- subjects -------------------------------------------------------------------------
+
+    def _subject_before(self, j: int) -> tuple[int, int] | None:
+        """Token range of the noun phrase ending at `j`, scanning left to a clause boundary."""
+        k = j
+        while k >= self.lo and j - k < MAX_SUBJECT:
+            tok = self.tokens[k]
+            if tok.quote is not None or tok.text in _CLAUSE_PUNCT:
+                break
+            if tok.low == "and" and self._and_inside_name(k):
+                k -= 1
+                continue
+            if tok.low in _LEFT_STOPS:
+                break
+            if self._verbish(k):
+                if k + 1 <= j and self.tokens[k + 1].low == "by":  # "headed by …": a modifier
+                    k -= 1
+                    continue
+                break
+            k -= 1
+        if k == j or j - k >= MAX_SUBJECT:
+            return None
+        return self._without_front(k + 1, j + 1)
+
+    def _without_front(self, start: int, end: int) -> tuple[int, int] | None:
+        """Drop a fronted time phrase with no comma: "In December a top executive"."""
+        if self.tokens[start].low not in _FRONT_WORDS:
+            return start, end
+        for k in range(start + 1, end):
+            if self.tokens[k].low in _DETERMINERS:
+                return k, end
+        return None
+
+    def _skip_parenthetical(self, j: int) -> tuple[int | None, str]:
+        """"NSO Group, which makes software for surveillance, disputed": jump the commas."""
+        k = j - 1
+        while k >= self.lo and self.tokens[k].text != "," and self.tokens[k].quote is None:
+            k -= 1
+        if k <= self.lo or self.tokens[k].text != "," or k == j - 1 or not self._opens_aside(k + 1):
+            return None, ""
+        return k - 1, self._span_text(k + 1, j)
+
+    def _opens_aside(self, k: int) -> bool:
+        """A relative clause or appositive ("which makes…", "an Israeli firm", "founder of…",
+        "45"), not the next item of a list of names."""
+        tok = self.tokens[k]
+        return tok.text[:1].islower() or tok.text[:1].isdigit()
+
+    def _antecedent(self, j: int) -> int | None:
+        """"…, X, who said": the subject is before the comma."""
+        if j - 1 >= self.lo and self.tokens[j - 1].text == ",":
+            return j - 2
+        return None
+
+    def _main_subject(self) -> tuple[Mention, str] | None:
+        """The sentence's leading noun phrase, after a fronted phrase and its comma."""
+        start = self.lo
+        if self.tokens[start].low in _FRONT_WORDS or self.tokens[start].low.endswith("ing"):
+            comma = next((k for k in range(start, self.hi) if self.tokens[k].text == ","), None)
+            if comma is None:
+                return None
+            start = comma + 1
+        end = start
+        while end < self.hi and end - start < MAX_SUBJECT and not self._verbish(end) \
+                and not self._ends_phrase(end):
+            end += 1
+        if end == start:
+            return None
+        mention = parse_mention([t.text for t in self.tokens[start:end]], self.people)
+        return (mention, self._span_text(start, end)) if mention else None
+
+    def _and_inside_name(self, k: int) -> bool:
+        """"Centre for Internet and Society", "ministry of electronics and information …"."""
+        if k - 1 < self.lo or k + 1 >= self.hi:
+            return False
+        left, right = self.tokens[k - 1], self.tokens[k + 1]
+        if left.text[:1].isupper() and right.text[:1].isupper():
+            return True
+        return any(t.low in {"of", "for"} for t in self.tokens[max(self.lo, k - 3):k])
+
+    def _verbish(self, k: int) -> bool:
+        tok = self.tokens[k]
+        low = tok.low
+        if low in AUXILIARIES or low in PASSIVE_BE or low in _COMMON_VERBS:
+            return True
+        form = REPORTING_VERBS.get(low)
+        if form is not None and not form.participle:
+            return True
+        return tok.text.islower() and "-" not in low and len(low) > 4 and low.endswith("ed")
+
+    def _ends_phrase(self, k: int) -> bool:
+        tok = self.tokens[k]
+        if tok.quote is not None or tok.text in ",;:.!?":
+            return True
+        return tok.text.islower() and bool(SETTING_RE.match(self.text, tok.start)
+                                           or TIME_RE.match(self.text, tok.start))
+
+    # -- offsets ----------------------------------------------------------------------------
+
+    def _token_at(self, offset: int) -> int | None:
+        """Index of the first token starting at or after `offset`, if it starts there or
+        after only spaces; None if `offset` falls inside a token."""
+        k = bisect.bisect_left(self.starts, offset)
+        if k < len(self.tokens) and self.text[offset:self.tokens[k].start].strip():
+            return None
+        if k > 0 and self.tokens[k - 1].end > offset:
+            return None
+        return min(k, self.hi)
+
+    def _span_text(self, start: int, end: int) -> str:
+        return self.text[self.tokens[start].start:self.tokens[end - 1].end]
+
+    def _trim(self, start: int, end: int) -> tuple[int, int] | None:
+        """Offsets without surrounding spaces and clause punctuation."""
+        while start < end and self.text[start] in " \t,;:":
+            start += 1
+        while end > start and self.text[end - 1] in " \t,;:.":
+            end -= 1
+        return (start, end) if end > start else None
+
+
+def _settle(text: str, cands: list[Candidate]) -> list[Candidate]:
+    """Cut each content short of the attributions and coordinated clauses inside it, then
+    drop clauses inside another clause's content (an evidential frame yields instead)."""
+    for cand in cands:
+        for other in cands:
+            start, end = cand.content
+            if other is not cand and other.cuts_before and start < other.region[0] < end:
+                cand.content = (start, _back_over_commas(text, start, other.region[0]))
+    kept: list[Candidate] = []
+    for cand in sorted(cands, key=lambda c: c.content[0] - c.content[1]):
+        outer = next((k for k in kept if k.content[0] <= cand.anchor < k.content[1]
+                      and k.region != cand.region), None)
+        if outer is None:
+            kept.append(cand)
+        elif outer.evidential and not cand.evidential:
+            kept.remove(outer)
+            cand.settings.append(f"according to {outer.mention_text}")
+            kept.append(cand)
+    return sorted((c for c in kept if c.content[1] > c.content[0]), key=lambda c: c.content[0])
+
+
+def _back_over_commas(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " ,;":
+        end -= 1
+    return end
