@@ -25,6 +25,7 @@ from index.quote_spans import QuoteSpan
 from index.reporting import (
     ADVERBS,
     AUXILIARIES,
+    CORE_SPEECH,
     NEGATIONS,
     PASSIVE_BE,
     REPORTING_VERBS,
@@ -47,12 +48,13 @@ _WORD_RE = re.compile(
        |Mt|Smt|Shri|Messrs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc)\.(?!\w)
     |[A-Z]\.(?=\s+[A-Z])
     |[\[(][A-Z][\w.&-]*[\])]
+    |\d+(?:[.,:]\d+)+
     |\w+(?:[-'&]\w+)*
     |\S""",
     re.VERBOSE,
 )
 _SENTENCE_END = frozenset(".!?")
-_CLAUSE_PUNCT = frozenset(",;:.!?()\"-")
+_CLAUSE_PUNCT = frozenset(",;:.!?()\"'-")
 _LEFT_STOPS = frozenset({
     "that", "but", "or", "when", "while", "because", "as", "if", "where", "since", "although",
     "though", "whereas", "so", "than", "after", "before", "until", "unless", "whether", "who",
@@ -61,7 +63,9 @@ _LEFT_STOPS = frozenset({
 _COORDINATORS = frozenset({"but", "while", "whereas", "and", "however"})
 _FRONT_WORDS = frozenset({"in", "on", "at", "during", "after", "before", "earlier", "later",
                           "last", "this", "meanwhile", "however", "soon", "since", "amid"})
-_DETERMINERS = frozenset({"the", "a", "an", "this", "these", "its", "his", "her", "their"})
+_ARTICLES = frozenset({"a", "an", "the"})
+_DETERMINERS = frozenset({"the", "a", "an", "this", "these", "its", "his", "her", "their",
+                          "our", "my", "your", "whose"})
 _HEARERS = frozenset({"him", "her", "them", "us", "me", "reporters", "journalists", "lawmakers",
                       "parliament", "parliamentarians", "mps", "legislators", "investors",
                       "analysts", "staff", "employees", "supporters", "viewers", "listeners"})
@@ -71,6 +75,13 @@ _COMMON_VERBS = frozenset({
     "sought", "brought", "thought", "knew", "felt", "heard", "stood", "spoke", "seemed", "remains",
     "means", "include", "includes", "included",
 })
+
+
+class _Subject(NamedTuple):
+    mention: Mention
+    text: str  # as written, aside included: "Her lawyer, John Smith"
+    first: int  # token index where it starts
+    context: str  # the aside: "which makes software for surveillance"
 
 
 class Token(NamedTuple):
@@ -142,7 +153,25 @@ def _starts_sentence(tok: Token) -> bool:
 
 
 def read_paragraph(text: str, quotes: list[QuoteSpan], people: PeopleIndex) -> ParagraphReading:
-    """Candidates and unclaimed quotations of one paragraph (`text` with unified marks)."""
+    """Candidates and unclaimed quotations of one paragraph (`text` with unified marks).
+
+    A quotation mark left open by mistake swallows the rest of the paragraph, attribution
+    included ("“We will fight, he said."); when reading the mark as absent finds a clause
+    the first reading missed, that reading wins."""
+    reading = _read(text, quotes, people)
+    balanced = [q for q in quotes if not q.unbalanced]
+    if len(balanced) < len(quotes) and any(q.unbalanced for q, _ in reading.orphans):
+        repaired = _read(text, balanced, people)
+        if len(repaired.candidates) > len(reading.candidates):
+            for cand in repaired.candidates:  # the stray mark is not part of what was said
+                stray = next((q for q in quotes if q.unbalanced and q.start == cand.content[0]), None)
+                if stray is not None:
+                    cand.content = (stray.content_start, cand.content[1])
+            return repaired
+    return reading
+
+
+def _read(text: str, quotes: list[QuoteSpan], people: PeopleIndex) -> ParagraphReading:
     tokens = tokenize(text, quotes)
     starts = [t.start for t in tokens]
     candidates: list[Candidate] = []
@@ -182,14 +211,26 @@ class _Sentence:
             tok = self.tokens[i]
             if tok.quote is not None:
                 continue
-            form = REPORTING_VERBS.get(tok.low)
-            if form is not None and tok.text.islower():
+            form = self._verb_at(i)
+            if form is not None:
                 self.found.extend(self._from_verb(i, form))
             elif tok.low == "according" and i + 1 < self.hi and self.tokens[i + 1].low == "to":
                 self.found.extend(self._according_to(i))
         return self.found
 
     # -- verbs --------------------------------------------------------------------------
+
+    def _verb_at(self, i: int) -> VerbForm | None:
+        """The reporting verb at token `i`; not a noun reading ("the report", "his claims")."""
+        tok = self.tokens[i]
+        form = REPORTING_VERBS.get(tok.low)
+        if form is None or not tok.text.islower():
+            return None
+        if i > self.lo:
+            prev = self.tokens[i - 1].low
+            if prev in _DETERMINERS or prev.endswith("'s"):
+                return None
+        return form
 
     def _from_verb(self, i: int, form: VerbForm) -> list[Candidate]:
         if form.participle:
@@ -204,15 +245,8 @@ class _Sentence:
                 return inverted
         if prev is not None and prev.low == "and":
             return self._shared_subject(i, form)
-        context = ""
-        if prev is not None and prev.text == ",":
-            j, context = self._skip_parenthetical(j)
-        elif prev is not None and prev.low == "who":
-            j = self._antecedent(j)
-        span = self._subject_before(j) if j is not None else None
-        if span is None:
-            return []
-        return self._with_subject(i, form, span, context)
+        subject = self._subject(j, form) if prev is not None else None
+        return self._with_subject(i, form, subject) if subject else []
 
     def _skip_auxiliaries(self, j: int) -> int | None:
         """Index of the subject's last token, past "has", "also", "had earlier"; None for a
@@ -226,21 +260,71 @@ class _Sentence:
             j -= 1
         return j
 
-    def _with_subject(self, i: int, form: VerbForm, span: tuple[int, int],
-                      context: str) -> list[Candidate]:
-        mention_text = self._span_text(*span)
-        mention = parse_mention([t.text for t in self.tokens[span[0]:span[1]]], self.people)
+    def _subject(self, j: int, form: VerbForm) -> _Subject | None:
+        """The speaker phrase ending at token `j`, with an aside between it and the verb:
+        "NSO Group, which makes software, disputed", "Her lawyer, John Smith, denied"."""
+        aside: tuple[int, int] | None = None
+        if self.tokens[j].text == ",":
+            opening = self._aside_start(j)
+            if opening is None:
+                return None
+            aside, j = (opening + 1, j), opening - 1
+        elif self.tokens[j].low == "who":
+            if j - 1 < self.lo or self.tokens[j - 1].text != ",":
+                return None
+            j -= 2
+        span = self._subject_before(j) if j >= self.lo else None
+        if span is None:
+            return None
+        lenient = form.lemma in CORE_SPEECH
+        mention = parse_mention(self._texts(*span), self.people, lenient)
+        if mention is not None and aside is not None:
+            mention = self._with_aside(mention, aside, lenient)
         if mention is None:
-            return []
+            return None
+        end = aside[1] if aside else span[1]
+        context = self._span_text(*aside) if aside else ""
+        return _Subject(mention, self._span_text(span[0], end), span[0], context)
+
+    def _aside_start(self, j: int) -> int | None:
+        """Index of the comma opening the aside that ends at the comma `j`."""
+        k = j - 1
+        while k > self.lo and self.tokens[k].text != "," and self.tokens[k].quote is None:
+            k -= 1
+        if k <= self.lo or self.tokens[k].text != "," or k == j - 1:
+            return None
+        return k
+
+    def _with_aside(self, mention: Mention, aside: tuple[int, int], lenient: bool) -> Mention | None:
+        """Apply an aside to the subject: a name after a role ("Her lawyer, John Smith,") is
+        the speaker; a role after a name ("Sunil Abraham, a lawyer,") is their role; a
+        relative clause or other aside changes nothing. A capitalised aside after anything
+        else is the next item of a list ("Karnataka, Assam, …"), so no subject."""
+        words = self._texts(*aside)
+        if words[0][:1].isupper() and words[0].lower() not in _ARTICLES:
+            named = parse_mention(words, self.people)
+            is_role = mention.kind in (MentionKind.GROUP, MentionKind.ANAPHOR) and mention.role
+            if named is None or named.kind not in (MentionKind.NAME, MentionKind.BARE) or not is_role:
+                return None
+            return replace(named, kind=MentionKind.NAME, role=named.role or mention.role)
+        if mention.kind is MentionKind.NAME and not mention.role:
+            role = parse_mention(words, self.people, lenient)
+            described = role is not None and role.kind in (MentionKind.GROUP, MentionKind.ANAPHOR)
+            if described or words[0].lower() in _ARTICLES:  # "a virologist at Harvard"
+                return replace(mention, role=_without_article(" ".join(words)))
+        return mention
+
+    def _with_subject(self, i: int, form: VerbForm, subject: _Subject) -> list[Candidate]:
         k, settings = self._after_verb(i, form)
-        coordinated = self._coordinated(span[0])
-        first = span[0] - 1 if coordinated else span[0]  # "…, but Y said": cut before "but"
+        settings = _with_via(subject.mention, settings + _settings_in(subject.context))
+        coordinated = self._coordinated(subject.first)
+        first = subject.first - 1 if coordinated else subject.first  # cut before "but"
         region = (self.tokens[first].start, self.tokens[k - 1].end if k > i else self.tokens[i].end)
-        base = Candidate(mention, mention_text, self.tokens[i].text, (0, 0), self.tokens[i].start,
-                         region, evidential=form.evidential, settings=settings, context=context,
-                         cuts_before=coordinated)
-        if self._clause_ends(k) or self._after_quote(span[0]):
-            return self._trailing(base, span[0], k)
+        base = Candidate(subject.mention, subject.text, self.tokens[i].text, (0, 0),
+                         self.tokens[i].start, region, evidential=form.evidential,
+                         settings=settings, context=subject.context, cuts_before=coordinated)
+        if self._clause_ends(k) or self._after_quote(subject.first):
+            return self._trailing(base, subject.first, k)
         content = self._content(i, k, form)
         return [replace(base, content=content[0], quote=content[1])] if content else []
 
@@ -295,20 +379,21 @@ class _Sentence:
             end += 1
         if end == i + 1 or end - i > MAX_INVERTED_SUBJECT:
             return None
-        mention = parse_mention([t.text for t in self.tokens[i + 1:end]], self.people)
+        lenient = form.lemma in CORE_SPEECH
+        mention = parse_mention(self._texts(i + 1, end), self.people, lenient)
         if mention is None:
             return None
-        end, mention = self._appositive(end, mention)
+        end, mention = self._appositive(end, mention, lenient)
         k, settings = self._adjuncts(end)
         if not self._clause_ends(k):
             return None
         region = (self.tokens[i].start, self.tokens[k - 1].end)
         base = Candidate(mention, self._span_text(i + 1, end), self.tokens[i].text, (0, 0),
                          self.tokens[i].start, region, evidential=form.evidential,
-                         settings=settings)
+                         settings=_with_via(mention, settings))
         return self._trailing(base, i, k)
 
-    def _appositive(self, end: int, mention: Mention) -> tuple[int, Mention]:
+    def _appositive(self, end: int, mention: Mention, lenient: bool) -> tuple[int, Mention]:
         """", founder of the think tank …" after a name is the speaker's role."""
         if end + 1 >= self.hi or self.tokens[end].text != "," \
                 or mention.kind is not MentionKind.NAME:
@@ -316,14 +401,10 @@ class _Sentence:
         stop = end + 1
         while stop < self.hi and not self._ends_phrase(stop):
             stop += 1
-        role = parse_mention([t.text for t in self.tokens[end + 1:stop]], self.people)
-        if role is None or role.kind not in (MentionKind.GROUP, MentionKind.ANAPHOR) \
-                or not role.role:
+        described = self._with_aside(mention, (end + 1, stop), lenient)
+        if described is None or described.role == mention.role:
             return end, mention
-        role_text = self._span_text(end + 1, stop)
-        role_text = re.sub(r"^(?:the|a|an)\s+", "", role_text, flags=re.IGNORECASE)
-        return stop, replace(mention, role=mention.role or role_text,
-                             head=mention.head or role.head)
+        return stop, described
 
     def _trailing(self, base: Candidate, first: int, k: int) -> list[Candidate]:
         """Content before the attribution at token `first`, and a quotation resuming after
@@ -435,16 +516,15 @@ class _Sentence:
             return None
         first = self.tokens[k]
         comp = form.complement
-        if comp is Complement.ASK and first.low not in WH_WORDS and first.quote is None:
+        said_that = self.tokens[k - 1].low == "that"
+        if comp in (Complement.ASK, Complement.CLAUSE) and first.low not in WH_WORDS \
+                and first.quote is None and not said_that:
             return None
         if comp is Complement.NAME and not self._quote_or_as(k):
             return None
         if first.quote is not None and (k + 1 == self.hi
                                         or self.tokens[k + 1].text in _SENTENCE_END):
             return (first.quote.content_start, first.quote.content_end), first.quote
-        said_that = k > 0 and self.tokens[k - 1].low == "that"
-        if form.evidential and not said_that:
-            return None
         with_verb = comp in (Complement.ACT, Complement.NAME) and not said_that
         start = self.tokens[i].start if with_verb else first.start
         content = self._trim(start, self.tokens[self.hi - 1].end)
@@ -502,27 +582,6 @@ class _Sentence:
                 return k, end
         return None
 
-    def _skip_parenthetical(self, j: int) -> tuple[int | None, str]:
-        """"NSO Group, which makes software for surveillance, disputed": jump the commas."""
-        k = j - 1
-        while k >= self.lo and self.tokens[k].text != "," and self.tokens[k].quote is None:
-            k -= 1
-        if k <= self.lo or self.tokens[k].text != "," or k == j - 1 or not self._opens_aside(k + 1):
-            return None, ""
-        return k - 1, self._span_text(k + 1, j)
-
-    def _opens_aside(self, k: int) -> bool:
-        """A relative clause or appositive ("which makes…", "an Israeli firm", "founder of…",
-        "45"), not the next item of a list of names."""
-        tok = self.tokens[k]
-        return tok.text[:1].islower() or tok.text[:1].isdigit()
-
-    def _antecedent(self, j: int) -> int | None:
-        """"…, X, who said": the subject is before the comma."""
-        if j - 1 >= self.lo and self.tokens[j - 1].text == ",":
-            return j - 2
-        return None
-
     def _main_subject(self) -> tuple[Mention, str] | None:
         """The sentence's leading noun phrase, after a fronted phrase and its comma."""
         start = self.lo
@@ -550,14 +609,18 @@ class _Sentence:
         return any(t.low in {"of", "for"} for t in self.tokens[max(self.lo, k - 3):k])
 
     def _verbish(self, k: int) -> bool:
+        """Ends a noun phrase: an auxiliary or verb form. Capitalised words are names
+        ("Will Cathcart"), except an auxiliary opening the sentence."""
         tok = self.tokens[k]
         low = tok.low
+        if not tok.text.islower():
+            return k == self.lo and low in AUXILIARIES | PASSIVE_BE
         if low in AUXILIARIES or low in PASSIVE_BE or low in _COMMON_VERBS:
             return True
-        form = REPORTING_VERBS.get(low)
+        form = self._verb_at(k)
         if form is not None and not form.participle:
             return True
-        return tok.text.islower() and "-" not in low and len(low) > 4 and low.endswith("ed")
+        return "-" not in low and len(low) > 4 and low.endswith("ed")
 
     def _ends_phrase(self, k: int) -> bool:
         tok = self.tokens[k]
@@ -578,6 +641,9 @@ class _Sentence:
             return None
         return min(k, self.hi)
 
+    def _texts(self, start: int, end: int) -> list[str]:
+        return [t.text for t in self.tokens[start:end]]
+
     def _span_text(self, start: int, end: int) -> str:
         return self.text[self.tokens[start].start:self.tokens[end - 1].end]
 
@@ -588,6 +654,20 @@ class _Sentence:
         while end > start and self.text[end - 1] in " \t,;:.":
             end -= 1
         return (start, end) if end > start else None
+
+
+def _settings_in(aside: str) -> list[str]:
+    """"Officials, speaking on condition of anonymity, said": the aside holds the setting."""
+    return [m.group() for m in SETTING_RE.finditer(aside)]
+
+
+def _with_via(mention: Mention, settings: list[str]) -> list[str]:
+    """"a statement from the family said": the statement is the setting."""
+    return [f"in {mention.via}", *settings] if mention.via else settings
+
+
+def _without_article(text: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.IGNORECASE)
 
 
 def _settle(text: str, cands: list[Candidate]) -> list[Candidate]:

@@ -1,8 +1,10 @@
 """Quotation spans in a story's paragraphs: where direct speech starts and ends.
 
-Double quotation marks only, typographic or straight; single quotes inside are nested
-quotations and stay part of the outer one. A straight mark's direction comes from its
-neighbours. A quotation left open at the end of a paragraph continues when the next
+Double quotation marks, typographic or straight; single quotes inside them are nested
+quotations and stay part of the outer one. A paragraph with no double marks may quote in
+single marks (British style), read strictly so that apostrophes ("Israel's", "the
+companies' claims") are not taken for quotation marks. A straight mark's direction comes
+from its neighbours. A quotation left open at the end of a paragraph continues when the next
 paragraph opens with a quotation mark (the news convention for a quotation of several
 paragraphs: no closing mark until the last); otherwise it simply ends with its paragraph.
 """
@@ -10,7 +12,7 @@ paragraphs: no closing mark until the last); otherwise it simply ends with its p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 _MARKS = re.compile(r"[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033]")
@@ -35,6 +37,7 @@ class QuoteSpan:
     content_end: int
     closed: bool  # has its closing mark in this paragraph
     continued: bool  # carries on a quotation from the previous paragraph
+    unbalanced: bool = False  # left open, and the next paragraph does not carry it on
 
     def words(self, text: str) -> int:
         return len(text[self.content_start:self.content_end].split())
@@ -45,9 +48,13 @@ def find_quote_spans(paragraphs: list[str]) -> list[list[QuoteSpan]]:
     result: list[list[QuoteSpan]] = []
     open_before = False
     for text in paragraphs:
-        spans = _spans(text, open_before)
+        spans = _spans(text, open_before) if _MARKS.search(text) else _single_spans(text)
+        if open_before and not (spans and spans[0].continued):
+            result[-1][-1] = replace(result[-1][-1], unbalanced=True)
         result.append(spans)
         open_before = bool(spans) and not spans[-1].closed
+    if open_before:
+        result[-1][-1] = replace(result[-1][-1], unbalanced=True)
     return result
 
 
@@ -79,8 +86,35 @@ def _spans(text: str, open_before: bool) -> list[QuoteSpan]:
     return spans
 
 
+_SINGLE = re.compile(r"[\u2018\u2019']")
+
+
+def _single_spans(text: str) -> list[QuoteSpan]:
+    """Quotations in single marks: an opener at a word start, a closer at a word end that
+    touches punctuation ("'We're done,' she said") or is a typographic right mark."""
+    spans: list[QuoteSpan] = []
+    opened_at: int | None = None
+    for match in _SINGLE.finditer(text):
+        pos = match.start()
+        before = text[pos - 1] if pos else " "
+        after = text[pos + 1] if pos + 1 < len(text) else " "
+        if opened_at is None:
+            if match.group() != "\u2019" and before in _BEFORE_OPEN and after.isalnum():
+                opened_at = pos
+        elif _closes_single(match.group(), before, after):
+            spans.append(_span(text, opened_at, pos + 1, closed=True, continued=False))
+            opened_at = None
+    return spans
+
+
+def _closes_single(mark: str, before: str, after: str) -> bool:
+    if before.isspace() or after.isalnum():
+        return False
+    return mark == "\u2019" or before in ",.!?" or after in ",.;:!?)"
+
+
 def _span(text: str, start: int, end: int, closed: bool, continued: bool) -> QuoteSpan:
-    inner_start = start + 1 if _MARKS.match(text, start) else start
+    inner_start = start + 1 if _MARKS.match(text, start) or _SINGLE.match(text, start) else start
     inner_end = end - 1 if closed else end
     content = text[inner_start:inner_end]
     lead = len(content) - len(content.lstrip())

@@ -10,6 +10,8 @@ Complements:
 - ASK: only a wh-clause or a quotation makes it speech ("questioned whether …",
   not "questioned officials").
 - NAME: only with a quotation or "as" ("calling them "misleading"", "described it as …").
+- CLAUSE: only with "that", a wh-clause or a quotation ("the court ruled that …", "the
+  study found that …"; not "police found a body", "states reported incidents").
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Complement(Enum):
     TELL = "tell"
     ASK = "ask"
     NAME = "name"
+    CLAUSE = "clause"
 
 
 class VerbForm(NamedTuple):
@@ -35,11 +38,11 @@ class VerbForm(NamedTuple):
 
 
 _SPEECH = """
-say add state claim allege argue contend assert insist maintain note observe remark explain
-announce declare reveal disclose suggest indicate write tweet post reply respond answer retort
+say add state claim allege argue contend assert insist maintain note remark explain
+announce declare reveal disclose suggest write tweet post reply respond answer retort
 counter complain lament stress emphasise emphasize underline underscore reiterate repeat recall
 testify affirm concede conclude mention hint signal imply speculate reason plead boast quip
-joke clarify recount predict estimate caution report
+joke clarify recount predict estimate caution
 """
 _ACT = """
 deny dispute reject confirm acknowledge admit accuse blame criticise criticize condemn slam
@@ -48,7 +51,8 @@ recommend apologise apologize regret defend refute rebut dismiss
 """
 _TELL = "tell inform brief remind notify"
 _ASK = "ask question wonder query"
-_NAME = "call describe term dub label brand"
+_NAME = "call describe term dub label brand read"
+_CLAUSE = "report rule observe find decide conclude indicate imply hint signal learn"
 
 # Forms read as nouns, never as speech verbs: "the states", "his notes", "a post". Other
 # noun readings ("the claims", "false claim") fail the subject check in `index.attribution`.
@@ -58,8 +62,7 @@ _NOUN_LIKE = frozenset({
     "demands", "promise", "promises", "call", "calls", "term", "terms",
     "label", "labels", "brand", "brands", "voice", "voices", "regret", "regrets", "plea",
 })
-# Lemmas that cite a source: "…, reports the BBC", "the paper reported that …". With the
-# subject first they need "that", since "states reported incidents" is not speech.
+# Lemmas that cite a source ("…, reports the BBC"): the frame yields to a statement inside it.
 _EVIDENTIAL = frozenset({"report"})
 
 _IRREGULAR: dict[str, tuple[str, ...]] = {
@@ -67,6 +70,8 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
     "tell": ("tells", "told", "telling"),
     "write": ("writes", "wrote", "written", "writing"),
     "swear": ("swears", "swore", "sworn", "swearing"),
+    "find": ("finds", "found", "finding"),
+    "read": ("reads", "read", "reading"),
 }
 _DOUBLES_FINAL = frozenset({"admit", "regret", "rebut", "quip", "refer", "omit", "submit"})
 
@@ -92,7 +97,7 @@ def _inflections(lemma: str) -> tuple[list[str], list[str]]:
 def _build() -> dict[str, VerbForm]:
     table: dict[str, VerbForm] = {}
     groups = ((_SPEECH, Complement.SPEECH), (_ACT, Complement.ACT), (_TELL, Complement.TELL),
-              (_ASK, Complement.ASK), (_NAME, Complement.NAME))
+              (_ASK, Complement.ASK), (_NAME, Complement.NAME), (_CLAUSE, Complement.CLAUSE))
     for words, complement in groups:
         for lemma in words.split():
             finite, participles = _inflections(lemma)
@@ -109,6 +114,14 @@ def _build() -> dict[str, VerbForm]:
 REPORTING_VERBS: dict[str, VerbForm] = _build()
 # "point out that", "hit out at": particles that belong to the verb, skipped before the content.
 VERB_PARTICLES = frozenset({"out", "back", "up"})
+
+# Verbs so plainly about speaking that an unlisted noun before them is a speaker:
+# "the actor said", "villagers told".
+CORE_SPEECH = frozenset({
+    "say", "tell", "add", "state", "claim", "allege", "argue", "insist", "explain", "write",
+    "warn", "admit", "deny", "confirm", "complain", "recall", "reply", "respond", "stress",
+    "note", "ask", "urge",
+})
 
 # Words between a subject and its verb that do not end the subject: "had earlier alleged".
 AUXILIARIES = frozenset({
@@ -156,7 +169,7 @@ _DET = r"(?:a|an|the|his|her|its|their|our|one)"
 # times are skipped ("on Sunday", "earlier today").
 SETTING_RE = re.compile(
     rf"""(?:in|through|via)\s+{_DET}\s+(?:[\w-]+\s+){{0,3}}?(?:{_DOC})\b{_TO_WHOM}
-    |(?:at|during|after|before)\s+{_DET}\s+(?:[\w-]+\s+){{0,3}}?{_EVENT}\b{_TO_WHOM}
+    |(?:at|during|after|before|on)\s+{_DET}\s+(?:[\w-]+\s+){{0,3}}?{_EVENT}\b{_TO_WHOM}
     |on\s+condition\s+of\s+anonymity
     |on\s+(?:Twitter|X|Facebook|Instagram|LinkedIn|Threads|YouTube|social\s+media|television
            |TV|radio)

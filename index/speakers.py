@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Literal
 
@@ -44,7 +44,12 @@ collector executive whip boss strategist consultant specialist teacher principal
 resident witness victim survivor source insider aide observer critic person people spokespeople
 man woman men women employee worker staffer petitioner complainant plaintiff defendant accused
 applicant respondent protester protestor farmer user customer parent mother father family
-relative neighbour neighbor friend chef pilot driver player fan voter citizen
+relative neighbour neighbor friend chef pilot driver player fan voter citizen supporter
+opponent rival ally organiser organizer participant shareholder stakeholder trader banker
+broker academic historian author writer blogger journalist commentator lobbyist villager local
+investigator detective soldier troop negotiator mediator demonstrator passenger consumer
+actor actress singer artist musician producer athlete nurse surgeon physician farmer landlord
+tenant buyer seller vendor shopkeeper developer founder entrepreneur insider eyewitness
 """)
 _IRREGULAR_PLURALS = frozenset({"people", "spokespeople", "men", "women", "police", "staff"})
 
@@ -67,6 +72,7 @@ consortium tech unit cell watch amnesty
 ORG_ANAPHORS = _vocab("""
 company firm group platform provider startup start-up giant maker developer corporation
 conglomerate outfit business app service network operator publisher organisation organization
+agency body institution
 """)
 
 _HEAD_WORDS = PERSON_NOUNS | ORG_WORDS | DOCUMENT_NOUNS
@@ -87,7 +93,7 @@ _SKIP_LEADING = frozenset({"but", "and", "also", "meanwhile", "however", "earlie
 _NAME_PARTICLES = frozenset({"of", "and", "&", "for", "de", "van", "von", "bin", "al", "da",
                              "du", "le", "la", "ibn", "der", "den", "del"})
 _AFFILIATING = frozenset({"of", "for", "at", "from", "with"})
-_PREPOSITIONS = frozenset({"of", "for", "at", "from", "with", "in", "on", "to", "close",
+_PREPOSITIONS = frozenset({"of", "for", "at", "from", "with", "in", "on", "to", "by", "close",
                            "familiar", "aware", "near"})
 _POST_MODIFIER = re.compile(r"^(?:who|which|whose|that|familiar|close|aware|privy|speaking|"
                             r"quoted|cited|\w+ed)$")
@@ -116,17 +122,25 @@ class Mention:
     gender: str | None = None
     name: tuple[str, ...] = ()
     descriptors: tuple[str, ...] = ()  # modifiers kept for cohesion: "Facebook-owned"
+    via: str | None = None  # the document it spoke through: "a statement" (from the family)
 
 
 # -- parsing ------------------------------------------------------------------------------
 
 
-def parse_mention(words: Sequence[str], people: PeopleIndex | None = None) -> Mention | None:
+def parse_mention(words: Sequence[str], people: PeopleIndex | None = None,
+                  lenient: bool = False) -> Mention | None:
     """What a subject phrase names, or None when it names no plausible speaker. `people`
-    tells a person's name from a place after "of" ("Governor of West Bengal")."""
+    tells a person's name from a place after "of" ("Governor of West Bengal"); `lenient`
+    accepts an unlisted noun ("the actor") for a verb that only people use ("said")."""
     words = _strip_leading(list(words))
     if not words:
         return None
+    source = _document_source(words)
+    if source is not None:
+        document, speaker = source
+        mention = parse_mention(speaker, people, lenient)
+        return replace(mention, via=" ".join(document)) if mention else None
     if len(words) == 1 and words[0].lower() in PRONOUNS:
         number, gender = PRONOUNS[words[0].lower()]
         return Mention(MentionKind.PRONOUN, words[0].lower(), number=number, gender=gender)
@@ -140,7 +154,40 @@ def parse_mention(words: Sequence[str], people: PeopleIndex | None = None) -> Me
     named = _parse_named(core, descriptors, people)
     if named:
         return named
-    return _parse_common(core, determiner, descriptors)
+    common = _parse_common(core, determiner, descriptors)
+    if common is None and lenient:
+        return _unlisted_noun(core, determiner)
+    return common
+
+
+def _document_source(words: list[str]) -> tuple[list[str], list[str]] | None:
+    """(document, author) for "a statement from the family", "the company's statement",
+    "a report by Reuters": the author is the speaker."""
+    for i, word in enumerate(words[:-1]):
+        if word.lower().endswith(("'s", "\u2019s")) and _is_document(words[i + 1:]):
+            return words[i + 1:], [*words[:i], word[:-2]]
+    for i, word in enumerate(words):
+        if word.lower() in {"from", "by", "of"} and 0 < i < len(words) - 1 and _is_document(words[:i]):
+            return words[:i], words[i + 1:]
+    return None
+
+
+def _is_document(words: list[str]) -> bool:
+    return words[-1].lower() in DOCUMENT_NOUNS
+
+
+def _unlisted_noun(core: list[str], determiner: str | None) -> Mention | None:
+    """"the actor", "villagers": a short phrase ending in a common noun."""
+    head = core[-1]
+    plural = head.endswith("s") and not head.endswith("ss")
+    if len(core) > 4 or not head.isalpha() or not head.islower() or head in STOP_WORDS:
+        return None
+    if determiner is None and not plural:
+        return None
+    definite = determiner in _DEFINITE or determiner in _POSSESSIVE
+    kind = MentionKind.ANAPHOR if definite and not plural else MentionKind.GROUP
+    text = " ".join(core)
+    return Mention(kind, text, role=text, head=head, number="pl" if plural else "sg")
 
 
 def _strip_leading(words: list[str]) -> list[str]:
@@ -164,9 +211,10 @@ def _split_modifiers(words: list[str]) -> tuple[list[str], tuple[str, ...]]:
             continue
         if low.endswith(("'s", "\u2019s")) and i < len(words) - 1:
             descriptors.append(word[:-2])
-            if words[i + 1][:1].isupper():  # "Israel's NSO Group": the owner is a modifier
-                continue
-            core.append(word[:-2])  # "the company's spokesperson": keep the affiliation
+            # "Acme's spokesperson": a named owner is the affiliation; "the firm's chief
+            # executive", "Israel's NSO Group": the owner only describes.
+            if word[:1].isupper() and not words[i + 1][:1].isupper():
+                core.append(word[:-2])
             continue
         core.append(word)
     return core, tuple(descriptors)
