@@ -26,6 +26,7 @@ from index.reporting import (
     ADVERBS,
     AUXILIARIES,
     CORE_SPEECH,
+    CUE_RE,
     NEGATIONS,
     PASSIVE_BE,
     REPORTING_VERBS,
@@ -40,19 +41,29 @@ from index.speakers import Mention, MentionKind, PeopleIndex, parse_mention
 
 MAX_SUBJECT = 14  # tokens; subjects are noun phrases, not clauses
 MAX_INVERTED_SUBJECT = 8
+WINDOW_CHARS = 240  # tokens read past the last reporting word of a sentence
 DIRECT_SHARE = 0.6  # content mostly inside quotation marks counts as direct speech
 
+_ABBREVIATIONS = frozenset({
+    "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "St", "Jr", "Sr", "Gen", "Gov", "Sen", "Rep", "Lt",
+    "Col", "Capt", "Sgt", "Rev", "Hon", "No", "Inc", "Ltd", "Co", "Corp", "Mt", "Smt", "Shri",
+    "Messrs", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
+    "Dec", "vs", "etc",
+})
+# Abbreviations and initials keep their period ("Mr.", "U.S.", "J. K."); the lookahead
+# lets ordinary words skip those branches, which halves tokenising time.
 _WORD_RE = re.compile(
-    r"""(?:[A-Za-z]\.){2,}
-    |(?:Mr|Mrs|Ms|Mx|Dr|Prof|St|Jr|Sr|Gen|Gov|Sen|Rep|Lt|Col|Capt|Sgt|Rev|Hon|No|Inc|Ltd|Co|Corp
-       |Mt|Smt|Shri|Messrs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc)\.(?!\w)
-    |[A-Z]\.(?=\s+[A-Z])
+    rf"""(?=[A-Z])(?:(?:[A-Z]\.){{2,}}
+       |(?:{"|".join(sorted(_ABBREVIATIONS - {"vs", "etc"}, key=len, reverse=True))})\.(?!\w)
+       |[A-Z]\.(?=\s+[A-Z]))
     |[\[(][A-Z][\w.&-]*[\])]
     |\d+(?:[.,:]\d+)+
     |\w+(?:[-'&]\w+)*
     |\S""",
     re.VERBOSE,
 )
+_BOUNDARY_RE = re.compile(r"[.!?]+(?=[\"')\]\u201d\u2019]*(?:\s+[\"'(\[\u201c\u2018A-Z0-9]|\s*$))")
+_WORD_BEFORE_RE = re.compile(r"[A-Za-z.]+$")
 _SENTENCE_END = frozenset(".!?")
 _CLAUSE_PUNCT = frozenset(",;:.!?()\"'-")
 _LEFT_STOPS = frozenset({
@@ -117,39 +128,64 @@ class ParagraphReading:
     quotes: list[QuoteSpan]
 
 
-def tokenize(text: str, quotes: list[QuoteSpan]) -> list[Token]:
-    """Words and punctuation of `text`, each quotation one token."""
+def tokenize(text: str, quotes: list[QuoteSpan], start: int = 0,
+             end: int | None = None) -> list[Token]:
+    """Words and punctuation of `text[start:end]`, each quotation one token."""
+    end = len(text) if end is None else end
     tokens: list[Token] = []
-    pos = 0
+    pos = start
     for quote in quotes:
-        tokens.extend(_words(text, pos, quote.start))
-        tokens.append(Token(text[quote.start:quote.end], "", quote.start, quote.end, quote))
-        pos = quote.end
-    tokens.extend(_words(text, pos, len(text)))
+        if start <= quote.start < end:
+            tokens.extend(_words(text, pos, quote.start))
+            tokens.append(Token(text[quote.start:quote.end], "", quote.start, quote.end, quote))
+            pos = quote.end
+    tokens.extend(_words(text, pos, end))
     return tokens
 
 
 def _words(text: str, start: int, end: int) -> list[Token]:
-    return [Token(m.group(), m.group().lower(), m.start(), m.end(), None)
-            for m in _WORD_RE.finditer(text, start, end)]
+    tokens = []
+    for match in _WORD_RE.finditer(text, start, end):
+        word = match.group()
+        begin, stop = match.span()
+        tokens.append(Token(word, word.lower(), begin, stop, None))
+    return tokens
 
 
-def sentences(tokens: list[Token]) -> list[tuple[int, int]]:
-    """Token ranges of sentences; a quotation never splits one."""
-    bounds: list[tuple[int, int]] = []
-    lo = 0
-    for i, tok in enumerate(tokens):
-        if tok.text in _SENTENCE_END and (i + 1 == len(tokens) or _starts_sentence(tokens[i + 1])):
-            bounds.append((lo, i + 1))
-            lo = i + 1
-    if lo < len(tokens):
-        bounds.append((lo, len(tokens)))
-    return bounds
+def sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: split after . ! ? before a capital, digit, bracket or
+    quotation mark, never inside a quotation or after an abbreviation ("Mr.", "U.S.")."""
+    spans: list[tuple[int, int]] = []
+    start = _skip_space(text, 0)
+    for match in _BOUNDARY_RE.finditer(text):
+        end = match.end()
+        if end <= start or _inside(quotes, match.start()) or _abbreviation_before(text, match.start()):
+            continue
+        spans.append((start, end))
+        start = _skip_space(text, end)
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
 
 
-def _starts_sentence(tok: Token) -> bool:
-    first = tok.text[:1]
-    return tok.quote is not None or first.isupper() or first.isdigit() or first in "[("
+def _inside(quotes: list[QuoteSpan], pos: int) -> bool:
+    return any(q.start < pos < q.end for q in quotes)
+
+
+def _abbreviation_before(text: str, pos: int) -> bool:
+    if text[pos] != ".":
+        return False
+    match = _WORD_BEFORE_RE.search(text, max(0, pos - 12), pos)
+    if match is None:
+        return False
+    word = match.group()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()) or "." in word
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
 
 
 def read_paragraph(text: str, quotes: list[QuoteSpan], people: PeopleIndex) -> ParagraphReading:
@@ -172,18 +208,33 @@ def read_paragraph(text: str, quotes: list[QuoteSpan], people: PeopleIndex) -> P
 
 
 def _read(text: str, quotes: list[QuoteSpan], people: PeopleIndex) -> ParagraphReading:
-    tokens = tokenize(text, quotes)
-    starts = [t.start for t in tokens]
+    """Only sentences with a reporting cue are tokenised and read; the others can hold
+    nothing but a bare quotation, which needs only its position."""
     candidates: list[Candidate] = []
     initial_quotes: set[int] = set()
-    for lo, hi in sentences(tokens):
-        reader = _Sentence(text, tokens, starts, lo, hi, people)
-        candidates.extend(_settle(text, reader.candidates()))
-        if tokens[lo].quote is not None:
-            initial_quotes.add(tokens[lo].start)
+    for start, end in sentence_spans(text, quotes):
+        initial_quotes.update(q.start for q in quotes if q.start == start)
+        cues = [m.start() for m in CUE_RE.finditer(text, start, end)]
+        if not cues:
+            continue
+        window = _window_end(text, quotes, cues[-1], end)
+        tokens = tokenize(text, quotes, start, window)
+        reader = _Sentence(text, tokens, people, end, complete=window >= end)
+        candidates.extend(_settle(text, reader.candidates(cues)))
     claimed = _claimed_quotes(candidates, quotes)
     orphans = [(q, q.start in initial_quotes) for q in quotes if q.start not in claimed]
     return ParagraphReading(candidates, orphans, quotes)
+
+
+def _window_end(text: str, quotes: list[QuoteSpan], last_cue: int, end: int) -> int:
+    """Where tokens stop: the content runs to the sentence end, but reading the clauses
+    needs only a few words past the last reporting word (subject, adjuncts, "that")."""
+    cut = last_cue + WINDOW_CHARS
+    if cut >= end:
+        return end
+    cut = next((q.end for q in quotes if q.start < cut < q.end), cut)
+    space = text.find(" ", cut)
+    return end if space < 0 or space >= end else space
 
 
 def _claimed_quotes(candidates: list[Candidate], quotes: list[QuoteSpan]) -> set[int]:
@@ -200,17 +251,22 @@ def _claimed_quotes(candidates: list[Candidate], quotes: list[QuoteSpan]) -> set
 class _Sentence:
     """One sentence's tokens and the clause readings over them."""
 
-    def __init__(self, text: str, tokens: list[Token], starts: list[int], lo: int, hi: int,
-                 people: PeopleIndex) -> None:
-        self.text, self.tokens, self.starts = text, tokens, starts
-        self.lo, self.hi, self.people = lo, hi, people
+    def __init__(self, text: str, tokens: list[Token], people: PeopleIndex, end: int,
+                 complete: bool) -> None:
+        self.text, self.tokens, self.people = text, tokens, people
+        self.starts = [t.start for t in tokens]
+        self.lo, self.hi = 0, len(tokens)
+        self.end = end  # the sentence's end; tokens may stop before it (`_window_end`)
+        self.complete = complete
         self.found: list[Candidate] = []
 
-    def candidates(self) -> list[Candidate]:
-        for i in range(self.lo, self.hi):
+    def candidates(self, cues: list[int]) -> list[Candidate]:
+        """Clauses around the reporting words starting at offsets `cues`."""
+        for cue in cues:
+            i = bisect.bisect_left(self.starts, cue)
+            if i >= self.hi or self.tokens[i].start != cue:
+                continue  # inside a quotation or a longer word
             tok = self.tokens[i]
-            if tok.quote is not None:
-                continue
             form = self._verb_at(i)
             if form is not None:
                 self.found.extend(self._from_verb(i, form))
@@ -445,7 +501,7 @@ class _Sentence:
         if i == self.lo and end < self.hi and self.tokens[end].text == ",":
             content = None
             if end + 1 < self.hi:
-                content = self._trim(self.tokens[end + 1].start, self.tokens[self.hi - 1].end)
+                content = self._trim(self.tokens[end + 1].start, self.end)
             return [replace(base, content=content)] if content else []
         if i > self.lo and self.tokens[i - 1].text == ",":
             return self._trailing(replace(base, trailing=True), i, end)
@@ -522,12 +578,12 @@ class _Sentence:
             return None
         if comp is Complement.NAME and not self._quote_or_as(k):
             return None
-        if first.quote is not None and (k + 1 == self.hi
-                                        or self.tokens[k + 1].text in _SENTENCE_END):
+        last = k + 1 == self.hi and self.complete
+        if first.quote is not None and (last or self.tokens[k + 1].text in _SENTENCE_END):
             return (first.quote.content_start, first.quote.content_end), first.quote
         with_verb = comp in (Complement.ACT, Complement.NAME) and not said_that
         start = self.tokens[i].start if with_verb else first.start
-        content = self._trim(start, self.tokens[self.hi - 1].end)
+        content = self._trim(start, self.end)
         return (content, None) if content else None
 
     def _quote_or_as(self, k: int) -> bool:
@@ -537,13 +593,15 @@ class _Sentence:
     def _clause_ends(self, k: int) -> bool:
         """Nothing said after the verb: the content must come before it."""
         if k >= self.hi:
-            return True
+            return self.complete
         tok = self.tokens[k]
         if tok.text in _SENTENCE_END or tok.text == ";":
             return True
         if tok.text == ",":
-            nxt = self.tokens[k + 1] if k + 1 < self.hi else None
-            if nxt is None or nxt.quote is not None or nxt.low in _COORDINATORS | {"who", "which"}:
+            if k + 1 >= self.hi:
+                return self.complete
+            nxt = self.tokens[k + 1]
+            if nxt.quote is not None or nxt.low in _COORDINATORS | {"who", "which"}:
                 return True
             form = REPORTING_VERBS.get(nxt.low)
             return form is not None and form.participle

@@ -112,6 +112,33 @@ def _build() -> dict[str, VerbForm]:
 
 
 REPORTING_VERBS: dict[str, VerbForm] = _build()
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regex for many words, factored by common prefixes: the regex engine tries a flat
+    alternation branch by branch at every word, which is ten times slower."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _branch(trie)
+
+
+def _branch(node: _Trie) -> str:
+    alternatives = [re.escape(char) + _branch(child) for char, child in sorted(node.items()) if char]
+    if not alternatives:
+        return ""
+    body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+    return f"(?:{body})?" if "" in node else body
+
+
+# A sentence without one of these words holds no reporting clause.
+CUE_RE = re.compile(rf"\b{_trie_pattern([*REPORTING_VERBS, 'according', 'According'])}\b")
 # "point out that", "hit out at": particles that belong to the verb, skipped before the content.
 VERB_PARTICLES = frozenset({"out", "back", "up"})
 

@@ -14,12 +14,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import cached_property, lru_cache
 from typing import Literal
 
+import Stemmer
 from rapidfuzz import fuzz
 
 from index.reporting import DOCUMENT_NOUNS
-from index.tokens import STOP_WORDS, tokenize
+from index.tokens import STOP_WORDS
 
 SpeakerType = Literal["person", "organisation", "anonymous", "unknown"]
 
@@ -95,6 +97,8 @@ _NAME_PARTICLES = frozenset({"of", "and", "&", "for", "de", "van", "von", "bin",
 _AFFILIATING = frozenset({"of", "for", "at", "from", "with"})
 _PREPOSITIONS = frozenset({"of", "for", "at", "from", "with", "in", "on", "to", "by", "close",
                            "familiar", "aware", "near"})
+_HYPHEN_MODIFIER = re.compile(r"-(?:owned|based|backed|led|run|linked|born|headquartered|"
+                              r"controlled|funded|made)$")
 _POST_MODIFIER = re.compile(r"^(?:who|which|whose|that|familiar|close|aware|privy|speaking|"
                             r"quoted|cited|\w+ed)$")
 PRONOUNS: dict[str, tuple[str, str | None]] = {
@@ -205,8 +209,7 @@ def _split_modifiers(words: list[str]) -> tuple[list[str], tuple[str, ...]]:
         if i and _POST_MODIFIER.match(low) and not _is_name_word(word):
             descriptors.extend(words[i:])
             break
-        if "-" in word and re.search(r"-(?:owned|based|backed|led|run|linked|born|headquartered|"
-                                     r"controlled|funded|made)$", low):
+        if "-" in word and _HYPHEN_MODIFIER.search(low):
             descriptors.append(word)
             continue
         if low.endswith(("'s", "\u2019s")) and i < len(words) - 1:
@@ -377,6 +380,7 @@ def _is_org_word(word: str) -> bool:
     return word.lower() in ORG_WORDS or (word[:1] in "[(" and word[-1:] in "])")
 
 
+@lru_cache(maxsize=4096)
 def _singular(word: str) -> str:
     if word in PERSON_NOUNS or word in ORG_WORDS:
         return word
@@ -394,7 +398,7 @@ _HONORIFIC_RE = "|".join(sorted({h.rstrip(".").capitalize() for h in HONORIFICS}
                                 key=len, reverse=True))
 _CAP = r"[A-Z][a-z]+(?:-[A-Za-z]+|'(?!s\b)[A-Za-z]+)*"
 _PERSON_RE = re.compile(
-    rf"\b(?:(?P<hon>{_HONORIFIC_RE})\.?\s+)?(?P<name>{_CAP}(?:\s+{_CAP}){{0,5}})")
+    rf"(?=[A-Z])\b(?:(?P<hon>{_HONORIFIC_RE})\.?\s+)?(?P<name>{_CAP}(?:\s+{_CAP}){{0,5}})")
 
 
 @dataclass(frozen=True)
@@ -413,19 +417,27 @@ class PeopleIndex:
     """
 
     def __init__(self, paragraphs: Sequence[str]) -> None:
+        self._paragraphs = paragraphs
+
+    @cached_property
+    def _people(self) -> list[PersonMention]:
+        """Built on first use: many stories never need it."""
         runs: list[PersonMention] = []
         evidence: dict[str, str | None] = {}  # surname → gender, for names shown to be people
-        for index, text in enumerate(paragraphs):
+        for index, text in enumerate(self._paragraphs):
             for match in _PERSON_RE.finditer(text):
-                name, titled = _name_in_run(match["name"].split())
+                words = match["name"].split()
+                if len(words) == 1 and not match["hon"]:
+                    continue  # neither a full name nor evidence for one
+                name, titled = _name_in_run(words)
                 if not name:
                     continue
                 gender = HONORIFICS.get(match["hon"].lower()) if match["hon"] else None
                 if match["hon"] or titled:
                     evidence[name[-1]] = gender or evidence.get(name[-1])
                 runs.append(PersonMention((index, match.start("name")), name, gender))
-        self._people = [PersonMention(r.position, r.name, evidence.get(r.name[-1]))
-                        for r in runs if r.name[-1] in evidence and len(r.name) >= 2]
+        return [PersonMention(r.position, r.name, evidence.get(r.name[-1]))
+                for r in runs if r.name[-1] in evidence and len(r.name) >= 2]
 
     def full_name(self, surname: str) -> tuple[str, ...] | None:
         """The longest known name ending with `surname` (spelling variants allowed)."""
@@ -481,13 +493,28 @@ class Entity:
     number: str = "sg"
     gender: str | None = None
     name: tuple[str, ...] = ()
-    profile: set[str] = field(default_factory=set)
     last_seen: int = -1
+    said: list[str] = field(default_factory=list)  # statements and descriptions, for cohesion
+    _profile: set[str] | None = field(default=None, repr=False)
+
+    def note(self, text: str) -> None:
+        self.said.append(text)
+        self._profile = None
+
+    def profile(self) -> set[str]:
+        """Content words of everything it said or was described by (computed on demand:
+        only ambiguous anaphors need it)."""
+        if self._profile is None:
+            self._profile = _terms(" ".join(self.said))
+        return self._profile
 
 
 # Words too common in reporting to tie a statement to one speaker.
-_GENERIC_TERMS = frozenset(tokenize("say says said tell told add added state stated statement "
-                                    "according comment email interview"))
+_TERM_RE = re.compile(r"[a-z][a-z0-9]{2,}")
+_GENERIC_TERMS = frozenset(Stemmer.Stemmer("english").stemWords([
+    "say", "says", "said", "tell", "told", "add", "added", "state", "stated", "statement",
+    "according", "comment", "email", "interview",
+]))
 # How much more vocabulary an earlier organisation must share with an anaphor's context
 # before it beats the most recent one (see `_by_cohesion`).
 COHESION_MARGIN = 2
@@ -504,20 +531,19 @@ class SpeakerResolver:
     def resolve(self, mention: Mention, position: tuple[int, int], context: str) -> Entity | None:
         """The entity `mention` refers to; `context` is the statement, its setting and the
         subject's own modifiers, used to choose between organisations."""
-        terms = set(tokenize(context)) - _GENERIC_TERMS
-        entity = self._find(mention, position, terms)
+        entity = self._find(mention, position, context)
         if entity is not None:
             self._clock += 1
             entity.last_seen = self._clock
-            entity.profile |= terms | set(tokenize(" ".join(mention.descriptors)))
+            entity.note(" ".join((context, *mention.descriptors)))
         return entity
 
-    def _find(self, mention: Mention, position: tuple[int, int], terms: set[str]) -> Entity | None:
+    def _find(self, mention: Mention, position: tuple[int, int], context: str) -> Entity | None:
         kind = mention.kind
         if kind is MentionKind.PRONOUN:
-            return self._pronoun(mention, position, terms)
+            return self._pronoun(mention, position, context)
         if kind is MentionKind.ANAPHOR:
-            return self._anaphor(mention, position, terms)
+            return self._anaphor(mention, position, context)
         if kind is MentionKind.BARE:
             return self._bare(mention)
         if kind is MentionKind.NAME:
@@ -574,11 +600,11 @@ class SpeakerResolver:
     # anaphora
 
     def _pronoun(self, mention: Mention, position: tuple[int, int],
-                 terms: set[str]) -> Entity | None:
+                 context: str) -> Entity | None:
         if mention.canonical == "it":
             things = self._recent(lambda e: e.speaker_type in ("organisation", "unknown")
                                   and e.number == "sg")
-            return self._by_cohesion(things, terms)
+            return self._by_cohesion(things, context)
         if mention.canonical == "they":
             return next(iter(self._recent(lambda e: e.number == "pl")), None)
         gender = mention.gender
@@ -591,12 +617,12 @@ class SpeakerResolver:
         return found
 
     def _anaphor(self, mention: Mention, position: tuple[int, int],
-                 terms: set[str]) -> Entity | None:
+                 context: str) -> Entity | None:
         head = mention.head or ""
         if head in ORG_WORDS and head not in PERSON_NOUNS:
             named = self._recent(lambda e: e.speaker_type == "organisation" and head in _words(e))
             found = named[0] if named else self._by_cohesion(
-                self._recent(lambda e: e.speaker_type == "organisation"), terms)
+                self._recent(lambda e: e.speaker_type == "organisation"), context)
             return found or self._keyed(mention, "organisation")
         same_role = self._recent(lambda e: head in _words(e) or e.head == head)
         if same_role:
@@ -623,15 +649,17 @@ class SpeakerResolver:
         kept = (e for e in self._entities if keep(e))
         return sorted(kept, key=lambda e: e.last_seen, reverse=True)
 
-    def _by_cohesion(self, candidates: list[Entity], terms: set[str]) -> Entity | None:
+    def _by_cohesion(self, candidates: list[Entity], context: str) -> Entity | None:
         """The most recent candidate, unless an earlier one shares clearly more vocabulary
         with the statement (lexical cohesion: a speaker tends to continue its own line,
         e.g. a company that "disputed the allegations" is the one that later says "we
         dispute today's allegations")."""
-        if not candidates:
-            return None
+        if len(candidates) < 2:
+            return candidates[0] if candidates else None
+        terms = _terms(context)
+
         def overlap(entity: Entity) -> int:
-            return len((terms - set(tokenize(entity.canonical))) & entity.profile)
+            return len((terms - _terms(entity.canonical)) & entity.profile())
         best = max(candidates, key=overlap)
         if overlap(best) - overlap(candidates[0]) >= COHESION_MARGIN:
             return best
@@ -640,6 +668,17 @@ class SpeakerResolver:
     def _add(self, entity: Entity) -> Entity:
         self._entities.append(entity)
         return entity
+
+
+def _terms(text: str) -> set[str]:
+    """Stemmed content words: cheaper than the index tokeniser, and only compared here."""
+    words = [w for w in _TERM_RE.findall(text.lower()) if w not in STOP_WORDS]
+    return set(_stemmer().stemWords(words)) - _GENERIC_TERMS
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
 
 
 def _org_key(name: tuple[str, ...], canonical: str) -> frozenset[str]:
