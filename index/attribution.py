@@ -159,7 +159,8 @@ def sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
     start = _skip_space(text, 0)
     for match in _BOUNDARY_RE.finditer(text):
         end = match.end()
-        if end <= start or _inside(quotes, match.start()) or _abbreviation_before(text, match.start()):
+        stop = match.start()
+        if end <= start or _inside(quotes, stop) or _abbreviation_before(text, stop):
             continue
         spans.append((start, end))
         start = _skip_space(text, end)
@@ -199,10 +200,12 @@ def read_paragraph(text: str, quotes: list[QuoteSpan], people: PeopleIndex) -> P
     if len(balanced) < len(quotes) and any(q.unbalanced for q, _ in reading.orphans):
         repaired = _read(text, balanced, people)
         if len(repaired.candidates) > len(reading.candidates):
+            strays = {q.start: q.content_start for q in quotes if q.unbalanced}
             for cand in repaired.candidates:  # the stray mark is not part of what was said
-                stray = next((q for q in quotes if q.unbalanced and q.start == cand.content[0]), None)
-                if stray is not None:
-                    cand.content = (stray.content_start, cand.content[1])
+                start, end = cand.content
+                cand.content = (strays.get(start, start), end)
+            repaired.candidates[:] = [c for c in repaired.candidates
+                                      if text[c.content[0]:c.content[1]].strip()]
             return repaired
     return reading
 
@@ -351,7 +354,8 @@ class _Sentence:
             return None
         return k
 
-    def _with_aside(self, mention: Mention, aside: tuple[int, int], lenient: bool) -> Mention | None:
+    def _with_aside(self, mention: Mention, aside: tuple[int, int],
+                    lenient: bool) -> Mention | None:
         """Apply an aside to the subject: a name after a role ("Her lawyer, John Smith,") is
         the speaker; a role after a name ("Sunil Abraham, a lawyer,") is their role; a
         relative clause or other aside changes nothing. A capitalised aside after anything
@@ -360,7 +364,8 @@ class _Sentence:
         if words[0][:1].isupper() and words[0].lower() not in _ARTICLES:
             named = parse_mention(words, self.people)
             is_role = mention.kind in (MentionKind.GROUP, MentionKind.ANAPHOR) and mention.role
-            if named is None or named.kind not in (MentionKind.NAME, MentionKind.BARE) or not is_role:
+            is_name = named is not None and named.kind in (MentionKind.NAME, MentionKind.BARE)
+            if named is None or not is_name or not is_role:
                 return None
             return replace(named, kind=MentionKind.NAME, role=named.role or mention.role)
         if mention.kind is MentionKind.NAME and not mention.role:
@@ -721,7 +726,12 @@ def _settings_in(aside: str) -> list[str]:
 
 def _with_via(mention: Mention, settings: list[str]) -> list[str]:
     """"a statement from the family said": the statement is the setting."""
-    return [f"in {mention.via}", *settings] if mention.via else settings
+    if not mention.via:
+        return settings
+    first, _, rest = mention.via.partition(" ")
+    if first.lower() in _ARTICLES:  # "A statement from …" opened its sentence
+        first = first.lower()
+    return [f"in {first} {rest}".rstrip(), *settings]
 
 
 def _without_article(text: str) -> str:

@@ -130,7 +130,8 @@ def _trie_pattern(words: list[str]) -> str:
 
 
 def _branch(node: _Trie) -> str:
-    alternatives = [re.escape(char) + _branch(child) for char, child in sorted(node.items()) if char]
+    alternatives = [re.escape(char) + _branch(child)
+                    for char, child in sorted(node.items()) if char]
     if not alternatives:
         return ""
     body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
@@ -186,10 +187,11 @@ _EVENT = (r"(?:press conference|news conference|press briefing|briefing|rally|me
           r"address|call|interview|programme|program|show|podcast|webinar)")
 _CAPWORD = r"[A-Z](?:[\w&'-]|\.(?=\w))*"
 _NAME_RUN = rf"{_CAPWORD}(?:\s+(?:of\s+|and\s+|the\s+)?{_CAPWORD})*"
-# A recipient or venue after a document or event: "to the BBC", "with Reuters", "on Twitter".
+# A recipient or venue after a document or event: "to the BBC", "with Reuters", "on Twitter";
+# not a date ("on Tuesday").
 _TO_WHOM = (rf"(?:\s+(?:to|with|on|for|at|posted\s+on|published\s+on|before|in)\s+"
-            rf"(?:the\s+|a\s+|an\s+)?(?:{_NAME_RUN}|reporters|journalists|the\s+media|"
-            rf"social\s+media|court))?")
+            rf"(?:the\s+|a\s+|an\s+)?(?:(?!{_WEEKDAY}|{_MONTH}\b){_NAME_RUN}|reporters|"
+            rf"journalists|the\s+media|social\s+media|court))?")
 
 _DET = r"(?:a|an|the|his|her|its|their|our|one)"
 # Adjuncts that may sit between a reporting verb and its content. Settings are kept;

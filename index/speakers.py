@@ -78,6 +78,11 @@ agency body institution
 """)
 
 _HEAD_WORDS = PERSON_NOUNS | ORG_WORDS | DOCUMENT_NOUNS
+# Never names ("May" is left out: Theresa May).
+CALENDAR_WORDS = _vocab("""
+January February March April June July August September October November December
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+""")
 
 HONORIFICS: dict[str, str | None] = {
     "mr": "m", "mr.": "m", "shri": "m", "sri": "m", "sir": "m", "lord": "m",
@@ -94,6 +99,8 @@ _SKIP_LEADING = frozenset({"but", "and", "also", "meanwhile", "however", "earlie
                            "today", "yesterday", "then", "now", "so", "still", "while"})
 _NAME_PARTICLES = frozenset({"of", "and", "&", "for", "de", "van", "von", "bin", "al", "da",
                              "du", "le", "la", "ibn", "der", "den", "del"})
+_LEADING_PREPOSITIONS = frozenset({"in", "on", "at", "during", "after", "before", "from", "with",
+                                   "for", "of", "to", "by", "since", "until"})
 _AFFILIATING = frozenset({"of", "for", "at", "from", "with"})
 _PREPOSITIONS = frozenset({"of", "for", "at", "from", "with", "in", "on", "to", "by", "close",
                            "familiar", "aware", "near"})
@@ -171,7 +178,8 @@ def _document_source(words: list[str]) -> tuple[list[str], list[str]] | None:
         if word.lower().endswith(("'s", "\u2019s")) and _is_document(words[i + 1:]):
             return words[i + 1:], [*words[:i], word[:-2]]
     for i, word in enumerate(words):
-        if word.lower() in {"from", "by", "of"} and 0 < i < len(words) - 1 and _is_document(words[:i]):
+        inside = 0 < i < len(words) - 1
+        if word.lower() in {"from", "by", "of"} and inside and _is_document(words[:i]):
             return words[:i], words[i + 1:]
     return None
 
@@ -195,8 +203,11 @@ def _unlisted_noun(core: list[str], determiner: str | None) -> Mention | None:
 
 
 def _strip_leading(words: list[str]) -> list[str]:
+    """Drop "But", "also" and the like; a phrase opening with a preposition is no subject."""
     while words and words[0].lower() in _SKIP_LEADING:
         words = words[1:]
+    if words and words[0].lower() in _LEADING_PREPOSITIONS:
+        return []
     return words
 
 
@@ -212,7 +223,10 @@ def _split_modifiers(words: list[str]) -> tuple[list[str], tuple[str, ...]]:
         if "-" in word and _HYPHEN_MODIFIER.search(low):
             descriptors.append(word)
             continue
-        if low.endswith(("'s", "\u2019s")) and i < len(words) - 1:
+        inside_name = i > 0 and _is_name_word(words[i - 1]) and words[i + 1:i + 2] != [] \
+            and _is_name_word(words[i + 1])
+        if low.endswith(("'s", "\u2019s")) and i < len(words) - 1 and not inside_name:
+            # "Northern People's Front" keeps its possessive: it is inside the name
             descriptors.append(word[:-2])
             # "Acme's spokesperson": a named owner is the affiliation; "the firm's chief
             # executive", "Israel's NSO Group": the owner only describes.
@@ -224,7 +238,8 @@ def _split_modifiers(words: list[str]) -> tuple[list[str], tuple[str, ...]]:
 
 
 def _is_name_word(word: str) -> bool:
-    return bool(word) and (word[0].isupper() or word[0] in "[(") and word.lower() not in STOP_WORDS
+    return bool(word) and (word[0].isupper() or word[0] in "[(") \
+        and word.lower() not in STOP_WORDS and word not in CALENDAR_WORDS
 
 
 def _name_run_start(core: list[str]) -> int:
@@ -262,8 +277,10 @@ def _parse_named(core: list[str], descriptors: tuple[str, ...],
         gender = HONORIFICS[name[0].lower()]
         name = name[1:] or name
     last_org = max((i for i, w in enumerate(name) if _is_org_word(w)), default=-1)
-    if 0 <= last_org < len(name) - 1:  # "Trinamool Congress [TMC] Partha Chatterjee"
+    if 0 <= last_org < len(name) - 1 and _looks_like_person(name[last_org + 1:]):
+        # "Trinamool Congress [TMC] Partha Chatterjee": a party, then its member
         role_words, name = role_words + name[: last_org + 1], name[last_org + 1:]
+        last_org = -1
     elif role_words and role_words[-1].lower() in _AFFILIATING:
         split = _after_preposition(role_words, name, people)
         if split is None:
@@ -272,7 +289,7 @@ def _parse_named(core: list[str], descriptors: tuple[str, ...],
     persons_role = any(_is_title(w) for w in role_words)
     if persons_role and _is_org_word(name[-1]) and not honorific:
         return None  # "founder of the think tank Centre for …": a role at an organisation
-    if not persons_role and not honorific and (last_org == len(name) - 1 or _looks_like_org(name)
+    if not persons_role and not honorific and (last_org >= 0 or _looks_like_org(name)
                                                or any(_is_org_word(w) for w in role_words)):
         return Mention(MentionKind.ORG, " ".join(name), head=name[-1].lower(), name=tuple(name),
                        descriptors=descriptors + tuple(role_words))
@@ -294,6 +311,13 @@ def _after_preposition(role_words: list[str], name: list[str],
     if len(name) >= 3:
         return role_words + name[:-2], name[-2:]
     return None
+
+
+def _looks_like_person(words: list[str]) -> bool:
+    """Two or three capitalised words, none a particle, acronym or organisation word."""
+    return 2 <= len(words) <= 3 and all(
+        w[:1].isupper() and w.lower() not in _NAME_PARTICLES and not _is_org_word(w)
+        and not _looks_like_org([w]) for w in words)
 
 
 def _looks_like_org(name: list[str]) -> bool:
