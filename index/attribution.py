@@ -37,7 +37,7 @@ from index.reporting import (
     Complement,
     VerbForm,
 )
-from index.speakers import Mention, MentionKind, PeopleIndex, parse_mention
+from index.speakers import CALENDAR_WORDS, Mention, MentionKind, PeopleIndex, parse_mention
 
 MAX_SUBJECT = 14  # tokens; subjects are noun phrases, not clauses
 MAX_INVERTED_SUBJECT = 8
@@ -71,10 +71,14 @@ _LEFT_STOPS = frozenset({
     "though", "whereas", "so", "than", "after", "before", "until", "unless", "whether", "who",
     "which", "whom", "whose", "what", "how", "why", "to", "nor", "and",
 })
+_DATE_PREPOSITIONS = frozenset({"on", "last", "this", "next", "late", "early", "in"})
+_POST_PREPOSITIONS = frozenset({"by", "in", "on", "at", "from", "with", "for"})
 _COORDINATORS = frozenset({"but", "while", "whereas", "and", "however"})
 _FRONT_WORDS = frozenset({"in", "on", "at", "during", "after", "before", "earlier", "later",
                           "last", "this", "meanwhile", "however", "soon", "since", "amid"})
 _ARTICLES = frozenset({"a", "an", "the"})
+_ROLE_KINDS = (MentionKind.GROUP, MentionKind.ANAPHOR)
+_NAME_KINDS = (MentionKind.NAME, MentionKind.BARE)
 _DETERMINERS = frozenset({"the", "a", "an", "this", "these", "its", "his", "her", "their",
                           "our", "my", "your", "whose"})
 _HEARERS = frozenset({"him", "her", "them", "us", "me", "reporters", "journalists", "lawmakers",
@@ -314,6 +318,9 @@ class _Sentence:
             low = self.tokens[j].low
             if low in NEGATIONS or low.endswith("n't") or low in PASSIVE_BE or low == "to":
                 return None
+            if self.tokens[j].text in CALENDAR_WORDS:  # "Biden on Tuesday vowed"
+                j -= 2 if j > self.lo and self.tokens[j - 1].low in _DATE_PREPOSITIONS else 1
+                continue
             if low not in AUXILIARIES and low not in ADVERBS and not TIME_RE.fullmatch(low):
                 break
             j -= 1
@@ -361,23 +368,27 @@ class _Sentence:
         relative clause or other aside changes nothing. A capitalised aside after anything
         else is the next item of a list ("Karnataka, Assam, …"), so no subject."""
         words = self._texts(*aside)
+        aside_mention = parse_mention(words, self.people, lenient)
+        if mention.kind is MentionKind.NAME:
+            described = aside_mention is not None and aside_mention.kind in _ROLE_KINDS
+            if not mention.role and (described or words[0].lower() in _ARTICLES):
+                return replace(mention, role=_role_text(words))  # "a virologist at Harvard"
+            return mention  # "D-N.Y.", "45", "however"
         if words[0][:1].isupper() and words[0].lower() not in _ARTICLES:
-            named = parse_mention(words, self.people)
-            is_role = mention.kind in (MentionKind.GROUP, MentionKind.ANAPHOR) and mention.role
-            is_name = named is not None and named.kind in (MentionKind.NAME, MentionKind.BARE)
-            if named is None or not is_name or not is_role:
+            # "Her lawyer, John Smith," names the role; anything else capitalised is the next
+            # item of a list ("Karnataka, Assam, …"): no subject here
+            is_role = mention.kind in _ROLE_KINDS and mention.role
+            is_name = aside_mention is not None and aside_mention.kind in _NAME_KINDS
+            if aside_mention is None or not is_name or not is_role:
                 return None
-            return replace(named, kind=MentionKind.NAME, role=named.role or mention.role)
-        if mention.kind is MentionKind.NAME and not mention.role:
-            role = parse_mention(words, self.people, lenient)
-            described = role is not None and role.kind in (MentionKind.GROUP, MentionKind.ANAPHOR)
-            if described or words[0].lower() in _ARTICLES:  # "a virologist at Harvard"
-                return replace(mention, role=_without_article(" ".join(words)))
+            return replace(aside_mention, kind=MentionKind.NAME,
+                           role=aside_mention.role or mention.role)
         return mention
 
     def _with_subject(self, i: int, form: VerbForm, subject: _Subject) -> list[Candidate]:
         k, settings = self._after_verb(i, form)
-        settings = _with_via(subject.mention, settings + _settings_in(subject.context))
+        settings = self._fronted_settings(subject.first) + settings + _settings_in(subject.context)
+        settings = _with_via(subject.mention, settings)
         coordinated = self._coordinated(subject.first)
         first = subject.first - 1 if coordinated else subject.first  # cut before "but"
         region = (self.tokens[first].start, self.tokens[k - 1].end if k > i else self.tokens[i].end)
@@ -388,6 +399,13 @@ class _Sentence:
             return self._trailing(base, subject.first, k)
         content = self._content(i, k, form)
         return [replace(base, content=content[0], quote=content[1])] if content else []
+
+    def _fronted_settings(self, first: int) -> list[str]:
+        """"In a court filing, X said" / "Speaking at a rally in Delhi, X said"."""
+        if first - 1 <= self.lo or self.tokens[first - 1].text != ",":
+            return []
+        fronted = self.text[self.tokens[self.lo].start:self.tokens[first - 1].start]
+        return _settings_in(fronted[:1].lower() + fronted[1:])
 
     def _coordinated(self, first: int) -> bool:
         """"X said A, but Y said B": Y's clause ends X's content."""
@@ -463,9 +481,7 @@ class _Sentence:
         while stop < self.hi and not self._ends_phrase(stop):
             stop += 1
         described = self._with_aside(mention, (end + 1, stop), lenient)
-        if described is None or described.role == mention.role:
-            return end, mention
-        return stop, described
+        return (end, mention) if described is None else (stop, described)
 
     def _trailing(self, base: Candidate, first: int, k: int) -> list[Candidate]:
         """Content before the attribution at token `first`, and a quotation resuming after
@@ -561,6 +577,9 @@ class _Sentence:
         start = k
         if self.tokens[k].low in _HEARERS:
             return k + 1, self.tokens[k].text
+        that = self._that_after_hearer(k)
+        if that is not None:  # "told the court that …"
+            return that, self._span_text(start, that)
         if self.tokens[k].low in {"the", "a", "an"}:
             k += 1
         while k < self.hi and self.tokens[k].text[:1].isupper() and self.tokens[k].quote is None:
@@ -568,6 +587,16 @@ class _Sentence:
         if k == start or (k == start + 1 and self.tokens[start].low in {"the", "a", "an"}):
             return start, None
         return k, self._span_text(start, k)
+
+    def _that_after_hearer(self, k: int) -> int | None:
+        """Index of "that" after a short hearer phrase with no verb in it."""
+        for m in range(k + 1, min(self.hi, k + 6)):
+            tok = self.tokens[m]
+            if tok.low == "that":
+                return m
+            if tok.quote is not None or tok.text in _CLAUSE_PUNCT or self._verbish(m):
+                return None
+        return None
 
     def _content(self, i: int, k: int,
                  form: VerbForm) -> tuple[tuple[int, int], QuoteSpan | None] | None:
@@ -627,8 +656,8 @@ class _Sentence:
             if tok.low in _LEFT_STOPS:
                 break
             if self._verbish(k):
-                if k + 1 <= j and self.tokens[k + 1].low == "by":  # "headed by …": a modifier
-                    k -= 1
+                if k + 1 <= j and self.tokens[k + 1].low in _POST_PREPOSITIONS:
+                    k -= 1  # "headed by …", "published in …": a modifier inside the subject
                     continue
                 break
             k -= 1
@@ -732,6 +761,12 @@ def _with_via(mention: Mention, settings: list[str]) -> list[str]:
     if first.lower() in _ARTICLES:  # "A statement from …" opened its sentence
         first = first.lower()
     return [f"in {first} {rest}".rstrip(), *settings]
+
+
+def _role_text(words: list[str]) -> str:
+    """"a marine biologist who was not involved" → "marine biologist"."""
+    cut = next((i for i, w in enumerate(words) if w.lower() in {"who", "which", "whose"}), len(words))
+    return _without_article(" ".join(words[:cut]))
 
 
 def _without_article(text: str) -> str:

@@ -148,7 +148,10 @@ VERB_PARTICLES = frozenset({"out", "back", "up"})
 CORE_SPEECH = frozenset({
     "say", "tell", "add", "state", "claim", "allege", "argue", "insist", "explain", "write",
     "warn", "admit", "deny", "confirm", "complain", "recall", "reply", "respond", "stress",
-    "note", "ask", "urge",
+    "note", "ask", "urge", "caution", "concede", "acknowledge", "reiterate", "emphasise",
+    "emphasize", "predict", "announce", "declare", "assert", "contend", "maintain", "remark",
+    "tweet", "boast", "vow", "pledge", "promise", "apologise", "apologize", "testify", "retort",
+    "quip", "joke", "plead", "lament",
 })
 
 # Words between a subject and its verb that do not end the subject: "had earlier alleged".

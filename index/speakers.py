@@ -26,12 +26,8 @@ from index.tokens import STOP_WORDS
 SpeakerType = Literal["person", "organisation", "anonymous", "unknown"]
 
 
-def _vocab(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 # Role heads: words that name what a person is or does. Plurals are derived.
-PERSON_NOUNS = _vocab("""
+PERSON_NOUNS = frozenset("""
 minister mp mla mlc mep spokesperson spokesman spokeswoman secretary secretary-general
 president vice-president chairman chairwoman chairperson chair chief ceo cfo cto coo founder
 co-founder cofounder director director-general head leader governor senator congressman
@@ -47,16 +43,17 @@ resident witness victim survivor source insider aide observer critic person peop
 man woman men women employee worker staffer petitioner complainant plaintiff defendant accused
 applicant respondent protester protestor farmer user customer parent mother father family
 relative neighbour neighbor friend chef pilot driver player fan voter citizen supporter
+filmmaker sen. rep. gov. gen. lt. col. capt. sgt. insp. supt. cmdr. adm. amb. atty. cllr.
 opponent rival ally organiser organizer participant shareholder stakeholder trader banker
 broker academic historian author writer blogger journalist commentator lobbyist villager local
 investigator detective soldier troop negotiator mediator demonstrator passenger consumer
 actor actress singer artist musician producer athlete nurse surgeon physician farmer landlord
 tenant buyer seller vendor shopkeeper developer founder entrepreneur insider eyewitness
-""")
+""".split())
 _IRREGULAR_PLURALS = frozenset({"people", "spokespeople", "men", "women", "police", "staff"})
 
 # Organisation heads and name endings, compared lower-case ("NSO Group", "the ministry").
-ORG_WORDS = _vocab("""
+ORG_WORDS = frozenset("""
 company firm group ministry government centre center department agency party court police board
 commission committee council organisation organization body regulator authority administration
 office union bank platform provider service services startup start-up giant maker developer
@@ -69,20 +66,21 @@ corp. co. gmbh holdings technologies systems labs media news times post journal 
 industries international partners capital ventures exchange reserve movement forum academy
 laboratory pharma pharmaceuticals energy telecom communications platforms congress ngo charity
 consortium tech unit cell watch amnesty
-""")
+""".split())
 # Bare "the <word>" that points back at an organisation already named ("the company said").
-ORG_ANAPHORS = _vocab("""
+ORG_ANAPHORS = frozenset("""
 company firm group platform provider startup start-up giant maker developer corporation
 conglomerate outfit business app service network operator publisher organisation organization
 agency body institution
-""")
+""".split())
 
 _HEAD_WORDS = PERSON_NOUNS | ORG_WORDS | DOCUMENT_NOUNS
 # Never names ("May" is left out: Theresa May).
-CALENDAR_WORDS = _vocab("""
+_COMPOUND_ORG_HEADS = ("maker", "giant")
+CALENDAR_WORDS = frozenset("""
 January February March April June July August September October November December
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday
-""")
+""".split())
 
 HONORIFICS: dict[str, str | None] = {
     "mr": "m", "mr.": "m", "shri": "m", "sri": "m", "sir": "m", "lord": "m",
@@ -93,8 +91,7 @@ HONORIFICS: dict[str, str | None] = {
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 _POSSESSIVE = frozenset({"its", "his", "her", "their"})
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many", "two", "three",
-                         "four", "five", "few", "other", "most", "all", "both", "senior",
-                         "top"})
+                         "four", "five", "few", "other", "most", "all", "both"})
 _SKIP_LEADING = frozenset({"but", "and", "also", "meanwhile", "however", "earlier", "later",
                            "today", "yesterday", "then", "now", "so", "still", "while"})
 _NAME_PARTICLES = frozenset({"of", "and", "&", "for", "de", "van", "von", "bin", "al", "da",
@@ -413,7 +410,8 @@ def _singular(word: str) -> str:
             return word[: -len(suffix)] + repl
     if word.endswith("es") and word[:-2] in PERSON_NOUNS:
         return word[:-2]
-    return word
+    # "carmaker", "chipmakers", "tech giant": an organisation by its trade
+    return next((head for head in _COMPOUND_ORG_HEADS if word.rstrip("s").endswith(head)), word)
 
 
 # -- people named anywhere in the story -----------------------------------------------------

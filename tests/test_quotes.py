@@ -189,7 +189,10 @@ def test_participle_reports_for_the_subject() -> None:
 
 
 @pytest.mark.parametrize("paragraph, speaker, setting", [
-    ("In a court filing, Northwind said the designs were copied.", "Northwind", None),
+    ("In a court filing, Northwind said the designs were copied.", "Northwind",
+     "in a court filing"),
+    ("Speaking at a rally in Delhi, the minister said jobs would come.", "minister",
+     "at a rally in Delhi"),
     ("The affidavit stated that the funds were moved abroad.", "affidavit", None),
     ("A statement from the family said they were grateful.", "family", "in a statement"),
     ("Kestrel said in an emailed statement that it was reviewing the order.", "Kestrel",
@@ -198,6 +201,27 @@ def test_participle_reports_for_the_subject() -> None:
 def test_reporting_nouns(paragraph: str, speaker: str, setting: str | None) -> None:
     statement = _one(paragraph)
     assert (statement.speaker, statement.setting) == (speaker, setting)
+
+
+@pytest.mark.parametrize("paragraph, speaker, role", [
+    ("President Joe Biden on Tuesday vowed to veto the bill.", "Joe Biden", "President"),
+    ("Senate Majority Leader Chuck Schumer, D-N.Y., said Democrats would block it.",
+     "Chuck Schumer", "Senate Majority Leader"),
+    ('"We are paying too much," said Sen. John Barrasso, R-Wyo.', "John Barrasso", "Sen."),
+    ("Her lawyer, John Smith, denied the charges.", "John Smith", "lawyer"),
+    ("Mark Howell, a biologist who was not involved in the study, said it was sound.",
+     "Mark Howell", "biologist"),
+    ("A study published in the journal Nature suggests that reefs can recover.", "study", None),
+    ("The carmaker, however, cautioned that costs remained high.", "carmaker", None),
+])
+def test_subjects_with_asides_and_dates(paragraph: str, speaker: str, role: str | None) -> None:
+    statement = _one(paragraph)
+    assert (statement.speaker, statement.role) == (speaker, role)
+
+
+def test_hearer_before_that_is_not_content() -> None:
+    statement = _one("Solicitor General Tushar Mehta told the court that the matter was closed.")
+    assert (statement.text, statement.setting) == ("the matter was closed", "to the court")
 
 
 def test_coordinated_clauses_get_their_own_speakers() -> None:
