@@ -765,7 +765,8 @@ def _with_via(mention: Mention, settings: list[str]) -> list[str]:
 
 def _role_text(words: list[str]) -> str:
     """"a marine biologist who was not involved" → "marine biologist"."""
-    cut = next((i for i, w in enumerate(words) if w.lower() in {"who", "which", "whose"}), len(words))
+    relative = (i for i, w in enumerate(words) if w.lower() in {"who", "which", "whose"})
+    cut = next(relative, len(words))
     return _without_article(" ".join(words[:cut]))
 
 
