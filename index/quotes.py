@@ -145,7 +145,7 @@ class _Storyteller:
         entity, cand = row.entity, row.cand
         return Statement(
             speaker=entity.canonical if entity else None,
-            role=entity.role if entity else None,
+            role=entity.role if entity and entity.role != entity.canonical else None,
             speaker_type=entity.speaker_type if entity else "unknown",
             kind=row.kind,
             verb=cand.verb if cand else None,

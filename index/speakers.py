@@ -131,6 +131,7 @@ class Mention:
     name: tuple[str, ...] = ()
     descriptors: tuple[str, ...] = ()  # modifiers kept for cohesion: "Facebook-owned"
     via: str | None = None  # the document it spoke through: "a statement" (from the family)
+    owner: Mention | None = None  # whose role it is: "its" / "the company's" spokesperson
 
 
 # -- parsing ------------------------------------------------------------------------------
@@ -156,6 +157,7 @@ def parse_mention(words: Sequence[str], people: PeopleIndex | None = None,
     determiner = first if first in _DEFINITE | _INDEFINITE | _POSSESSIVE else None
     if determiner:
         words = words[1:]
+    owner = _owner(determiner, words)
     core, descriptors = _split_modifiers(words)
     if not core:
         return None
@@ -163,9 +165,29 @@ def parse_mention(words: Sequence[str], people: PeopleIndex | None = None,
     if named:
         return named
     common = _parse_common(core, determiner, descriptors)
+    owner = owner or _company_modifier(core)
+    if common is not None and owner is not None and common.role:
+        common = replace(common, owner=owner)
     if common is None and lenient:
         return _unlisted_noun(core, determiner)
     return common
+
+
+def _owner(determiner: str | None, words: list[str]) -> Mention | None:
+    """The organisation behind "its spokesperson" or "the company's chief executive"."""
+    if determiner in ("its", "their"):
+        number, gender = PRONOUNS["it" if determiner == "its" else "they"]
+        return Mention(MentionKind.PRONOUN, "it" if determiner == "its" else "they",
+                       number=number, gender=gender)
+    possessors = [w[:-2] for w in words[:-1] if w[:1].islower() and w.endswith(("'s", "\u2019s"))]
+    return parse_mention(["the", possessors[0]]) if possessors else None
+
+
+def _company_modifier(core: list[str]) -> Mention | None:
+    """"a company spokesperson": the company is the one already in the story."""
+    if len(core) >= 2 and core[-2] in ORG_ANAPHORS:
+        return parse_mention(["the", core[-2]])
+    return None
 
 
 def _document_source(words: list[str]) -> tuple[list[str], list[str]] | None:
@@ -341,6 +363,8 @@ def _parse_common(core: list[str], determiner: str | None,
         kind = MentionKind.ANAPHOR if anaphor else MentionKind.ORG
         return Mention(kind, " ".join(core), head=singular, descriptors=descriptors,
                        number="pl" if plural else "sg")
+    if head_at == 0 and plural and core[0][:1].isupper():
+        core = [core[0].lower(), *core[1:]]  # "Officials said": capitalised by the sentence
     canonical = _role_canonical(core, head_at, affiliation)
     affiliated = set((affiliation or "").split())
     role = " ".join(w for w in core[: head_at + 1] if w not in affiliated)
@@ -564,6 +588,8 @@ class SpeakerResolver:
         kind = mention.kind
         if kind is MentionKind.PRONOUN:
             return self._pronoun(mention, position, context)
+        if mention.owner is not None:
+            return self._owned_role(mention, context)
         if kind is MentionKind.ANAPHOR:
             return self._anaphor(mention, position, context)
         if kind is MentionKind.BARE:
@@ -642,10 +668,7 @@ class SpeakerResolver:
                  context: str) -> Entity | None:
         head = mention.head or ""
         if head in ORG_WORDS and head not in PERSON_NOUNS:
-            named = self._recent(lambda e: e.speaker_type == "organisation" and head in _words(e))
-            found = named[0] if named else self._by_cohesion(
-                self._recent(lambda e: e.speaker_type == "organisation"), context)
-            return found or self._keyed(mention, "organisation")
+            return self._organisation_for(context, head) or self._keyed(mention, "organisation")
         same_role = self._recent(lambda e: head in _words(e) or e.head == head)
         if same_role:
             return same_role[0]
@@ -655,6 +678,24 @@ class SpeakerResolver:
                 return found
         titled = bool(mention.role and mention.role[:1].isupper())
         return self._keyed(mention, "person" if titled else "anonymous")
+
+    def _owned_role(self, mention: Mention, context: str) -> Entity:
+        """"its spokesperson", "a company spokesperson": the spokesperson of the organisation
+        already speaking in the story, if there is one."""
+        owner = self._organisation_for(context)
+        if owner is None:
+            return self._keyed(mention, "anonymous")
+        role = " ".join(w for w in (mention.role or "").split() if w.lower() not in ORG_ANAPHORS)
+        return self._keyed(replace(mention, canonical=f"{owner.canonical} {role}", role=role),
+                           "anonymous")
+
+    def _organisation_for(self, context: str, head: str = "") -> Entity | None:
+        """The organisation "it" or "the company" points at: one named with that word if
+        any, else the most recent, unless cohesion clearly favours another."""
+        named = self._recent(lambda e: e.speaker_type == "organisation" and head in _words(e))
+        if head and named:
+            return named[0]
+        return self._by_cohesion(self._recent(lambda e: e.speaker_type == "organisation"), context)
 
     def _from_text(self, position: tuple[int, int], gender: str | None,
                    role: str | None = None) -> Entity | None:

@@ -228,7 +228,7 @@ def test_coordinated_clauses_get_their_own_speakers() -> None:
     statements = extract_statements(
         ["Critics argue the law goes too far, while supporters say it is overdue."])
     assert [(s.speaker, s.text) for s in statements] == [
-        ("Critics", "the law goes too far"), ("supporters", "it is overdue")]
+        ("critics", "the law goes too far"), ("supporters", "it is overdue")]
 
 
 # -- what is not a statement -------------------------------------------------------------

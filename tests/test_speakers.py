@@ -211,3 +211,21 @@ def test_unresolvable_pronoun_leaves_the_speaker_unknown() -> None:
     statements = extract_statements(["He said the plan was dead."])
     assert statements[0].speaker is None
     assert statements[0].mention == "He"
+
+
+def test_its_spokesperson_belongs_to_the_organisation() -> None:
+    story = [
+        "Kestrel Inc said sales rose.",
+        "Its spokesperson added that prices would rise.",
+        "A company spokesperson said later that the plan was on track.",
+    ]
+    statements = extract_statements(story)
+    assert [s.speaker for s in statements[1:]] == ["Kestrel Inc spokesperson"] * 2
+    assert statements[1].role == "spokesperson"
+
+
+def test_sentence_capitals_do_not_make_names() -> None:
+    statements = extract_statements(["Officials said the road was closed.",
+                                     "Analysts at Jefferies said margins could improve."])
+    assert [(s.speaker, s.role) for s in statements] == [
+        ("officials", None), ("Jefferies analysts", "analysts")]
