@@ -37,7 +37,14 @@ from index.reporting import (
     Complement,
     VerbForm,
 )
-from index.speakers import CALENDAR_WORDS, Mention, MentionKind, PeopleIndex, parse_mention
+from index.speakers import (
+    CALENDAR_WORDS,
+    Mention,
+    MentionKind,
+    PeopleIndex,
+    names_people,
+    parse_mention,
+)
 
 MAX_SUBJECT = 14  # tokens; subjects are noun phrases, not clauses
 MAX_INVERTED_SUBJECT = 8
@@ -77,6 +84,7 @@ _COORDINATORS = frozenset({"but", "while", "whereas", "and", "however"})
 _FRONT_WORDS = frozenset({"in", "on", "at", "during", "after", "before", "earlier", "later",
                           "last", "this", "meanwhile", "however", "soon", "since", "amid"})
 _ARTICLES = frozenset({"a", "an", "the"})
+_ASIDE_OPENER = {",": ",", "-": "-", ")": "("}
 _ROLE_KINDS = (MentionKind.GROUP, MentionKind.ANAPHOR)
 _NAME_KINDS = (MentionKind.NAME, MentionKind.BARE)
 _DETERMINERS = frozenset({"the", "a", "an", "this", "these", "its", "his", "her", "their",
@@ -330,7 +338,7 @@ class _Sentence:
         """The speaker phrase ending at token `j`, with an aside between it and the verb:
         "NSO Group, which makes software, disputed", "Her lawyer, John Smith, denied"."""
         aside: tuple[int, int] | None = None
-        if self.tokens[j].text == ",":
+        if self.tokens[j].text in _ASIDE_OPENER:
             opening = self._aside_start(j)
             if opening is None:
                 return None
@@ -353,11 +361,13 @@ class _Sentence:
         return _Subject(mention, self._span_text(span[0], end), span[0], context)
 
     def _aside_start(self, j: int) -> int | None:
-        """Index of the comma opening the aside that ends at the comma `j`."""
+        """Index of the mark opening the aside that ends at `j`: commas, spaced dashes
+        ("The minister - who resigned - said") or brackets."""
+        opener = _ASIDE_OPENER[self.tokens[j].text]
         k = j - 1
-        while k > self.lo and self.tokens[k].text != "," and self.tokens[k].quote is None:
+        while k > self.lo and self.tokens[k].text != opener and self.tokens[k].quote is None:
             k -= 1
-        if k <= self.lo or self.tokens[k].text != "," or k == j - 1:
+        if k <= self.lo or self.tokens[k].text != opener or k == j - 1:
             return None
         return k
 
@@ -424,10 +434,20 @@ class _Sentence:
         return before >= self.lo and self.tokens[before].quote is not None
 
     def _participle(self, i: int, form: VerbForm) -> list[Candidate]:
-        """"…, warning it to …": the speaker is the clause's subject."""
-        if i - 1 < self.lo or self.tokens[i - 1].text != ",":
+        """"…, warning it to …": the speaker is the clause's subject; "X was quoted as
+        saying …": the speaker is X."""
+        if i - 1 < self.lo:
             return []
-        return self._shared_subject(i, form)
+        if self.tokens[i - 1].text == ",":
+            return self._shared_subject(i, form)
+        quoted_as = [t.low for t in self.tokens[max(self.lo, i - 2):i]] == ["quoted", "as"]
+        if quoted_as and i - 3 >= self.lo:
+            j = i - 3
+            while j >= self.lo and self.tokens[j].low in PASSIVE_BE | AUXILIARIES:
+                j -= 1
+            subject = self._subject(j, form) if j >= self.lo else None
+            return self._with_subject(i, form, subject) if subject else []
+        return []
 
     def _shared_subject(self, i: int, form: VerbForm) -> list[Candidate]:
         earlier = self.found[-1] if self.found else None
@@ -540,6 +560,10 @@ class _Sentence:
             k, hearer = self._hearer(k)
             if hearer:
                 settings.append(f"to {hearer}")
+        elif form.complement is Complement.ACT:  # "warned investors that …"
+            that = self._that_after_hearer(k)
+            if that is not None and self._names_hearer(that - 1):
+                k = that
         k, more = self._adjuncts(k)
         settings.extend(more)
         said_that = k < self.hi and self.tokens[k].low == "that"
@@ -597,6 +621,11 @@ class _Sentence:
             if tok.quote is not None or tok.text in _CLAUSE_PUNCT or self._verbish(m):
                 return None
         return None
+
+    def _names_hearer(self, k: int) -> bool:
+        """"warned investors that …", not "denied the allegation that …"."""
+        tok = self.tokens[k]
+        return tok.low in _HEARERS or tok.text[:1].isupper() or names_people(tok.low)
 
     def _content(self, i: int, k: int,
                  form: VerbForm) -> tuple[tuple[int, int], QuoteSpan | None] | None:

@@ -106,7 +106,7 @@ class _Storyteller:
         text = self.paragraphs[number]
         start, end = cand.content
         context = " ".join([text[start:end], cand.context, *cand.settings])
-        entity = self.resolver.resolve(cand.mention, (number, cand.anchor), context)
+        entity = self.resolver.resolve(cand.mention, (number, cand.anchor), context, cand.settings)
         self._add(_Row(number, start, end, entity, cand, _kind(cand, self.readings[number])))
         if cand.quote is not None:
             group = self.group[(number, cand.quote.start)]

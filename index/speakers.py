@@ -132,6 +132,7 @@ class Mention:
     descriptors: tuple[str, ...] = ()  # modifiers kept for cohesion: "Facebook-owned"
     via: str | None = None  # the document it spoke through: "a statement" (from the family)
     owner: Mention | None = None  # whose role it is: "its" / "the company's" spokesperson
+    definite: bool = False  # "the statement" (one already mentioned), not "a statement"
 
 
 # -- parsing ------------------------------------------------------------------------------
@@ -203,6 +204,12 @@ def _document_source(words: list[str]) -> tuple[list[str], list[str]] | None:
     return None
 
 
+def names_people(word: str) -> bool:
+    """A noun for people or organisations ("investors", "the government")."""
+    singular = _singular(word)
+    return singular in PERSON_NOUNS or singular in ORG_WORDS or word in _IRREGULAR_PLURALS
+
+
 def _is_document(words: list[str]) -> bool:
     return words[-1].lower() in DOCUMENT_NOUNS
 
@@ -266,12 +273,17 @@ def _name_run_start(core: list[str]) -> int:
     i = len(core)
     while i > 0:
         word = core[i - 1]
-        inner_particle = (word.lower() in _NAME_PARTICLES and i - 2 >= 0 and i < len(core)
-                          and _is_name_word(core[i - 2]))
-        if _is_name_word(word) or inner_particle:
+        if _is_name_word(word):
             i -= 1
-        else:
+            continue
+        # particles inside a name: "Centre for Internet and Society", "von der Leyen"
+        before = i - 1
+        while before > 0 and core[before - 1].lower() in _NAME_PARTICLES:
+            before -= 1
+        inner = word.lower() in _NAME_PARTICLES and i < len(core) and before > 0
+        if not inner or not _is_name_word(core[before - 1]):
             break
+        i = before
     return i
 
 
@@ -356,7 +368,8 @@ def _parse_common(core: list[str], determiner: str | None,
     definite = determiner in _DEFINITE or determiner in _POSSESSIVE
     affiliation = _affiliation(core, head_at)
     if singular in DOCUMENT_NOUNS or head in DOCUMENT_NOUNS:
-        return Mention(MentionKind.DOCUMENT, " ".join(core), head=singular, descriptors=descriptors)
+        return Mention(MentionKind.DOCUMENT, " ".join(core), head=singular, descriptors=descriptors,
+                       definite=definite)
     if singular in ORG_WORDS and singular not in PERSON_NOUNS:
         bare = head_at == len(core) - 1 and head_at == 0
         anaphor = definite and bare and singular in ORG_ANAPHORS
@@ -541,6 +554,7 @@ class Entity:
     name: tuple[str, ...] = ()
     last_seen: int = -1
     said: list[str] = field(default_factory=list)  # statements and descriptions, for cohesion
+    channels: set[str] = field(default_factory=set)  # documents it spoke through: "statement"
     _profile: set[str] | None = field(default=None, repr=False)
 
     def note(self, text: str) -> None:
@@ -574,14 +588,18 @@ class SpeakerResolver:
         self._entities: list[Entity] = []
         self._clock = 0
 
-    def resolve(self, mention: Mention, position: tuple[int, int], context: str) -> Entity | None:
+    def resolve(self, mention: Mention, position: tuple[int, int], context: str,
+                settings: Sequence[str] = ()) -> Entity | None:
         """The entity `mention` refers to; `context` is the statement, its setting and the
-        subject's own modifiers, used to choose between organisations."""
+        subject's own modifiers, used to choose between organisations; `settings` name the
+        documents it spoke through, which "the statement" later refers to."""
         entity = self._find(mention, position, context)
         if entity is not None:
             self._clock += 1
             entity.last_seen = self._clock
             entity.note(" ".join((context, *mention.descriptors)))
+            words = " ".join(settings).lower().split()
+            entity.channels |= {w for w in words if w in DOCUMENT_NOUNS}
         return entity
 
     def _find(self, mention: Mention, position: tuple[int, int], context: str) -> Entity | None:
@@ -598,8 +616,17 @@ class SpeakerResolver:
             return self._person(mention)
         if kind is MentionKind.ORG:
             return self._organisation(mention)
-        speaker_type: SpeakerType = "unknown" if kind is MentionKind.DOCUMENT else "anonymous"
-        return self._keyed(mention, speaker_type)
+        if kind is MentionKind.DOCUMENT:
+            return self._document(mention)
+        return self._keyed(mention, "anonymous")
+
+    def _document(self, mention: Mention) -> Entity:
+        """"The statement said": whoever spoke in a statement, else the document itself."""
+        if mention.definite:
+            issuers = self._recent(lambda e: mention.head in e.channels)
+            if issuers:
+                return issuers[0]
+        return self._keyed(mention, "unknown")
 
     # named speakers
 

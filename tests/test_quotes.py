@@ -342,3 +342,21 @@ def test_sample_story(sample_bytes: bytes) -> None:
     no_statement = [s.id for s in story.sentences if "questioned top government officials" in s.text
                     or "being accused" in s.text]
     assert no_statement and not cited & set(no_statement)
+
+
+@pytest.mark.parametrize("paragraph, speaker, text", [
+    ("The minister - who resigned last week - said the plan had failed.", "minister",
+     "the plan had failed"),
+    ("The minister (who resigned last week) said the plan had failed.", "minister",
+     "the plan had failed"),
+    ("The actor was quoted as saying that he regretted nothing.", "actor",
+     "he regretted nothing"),
+    ("The bank warned investors that rates would rise.", "bank", "rates would rise"),
+    ("The minister denied the allegation that he took bribes.", "minister",
+     "denied the allegation that he took bribes"),
+    ("Ursula von der Leyen said the union would act.", "Ursula von der Leyen",
+     "the union would act"),
+])
+def test_more_news_forms(paragraph: str, speaker: str, text: str) -> None:
+    statement = _one(paragraph)
+    assert (statement.speaker, statement.text) == (speaker, text)

@@ -229,3 +229,11 @@ def test_sentence_capitals_do_not_make_names() -> None:
                                      "Analysts at Jefferies said margins could improve."])
     assert [(s.speaker, s.role) for s in statements] == [
         ("officials", None), ("Jefferies analysts", "analysts")]
+
+
+def test_the_statement_is_whoever_spoke_in_one() -> None:
+    story = ["Kestrel said in a statement that no data was lost.",
+             "The statement added that customers would be told."]
+    assert _speaker_of("customers would be told", story) == "Kestrel"
+    alone = ["The statement said the talks had failed."]
+    assert _speaker_of("talks had failed", alone) == "statement"
