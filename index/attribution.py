@@ -805,7 +805,11 @@ def _without_article(text: str) -> str:
 
 def _settle(text: str, cands: list[Candidate]) -> list[Candidate]:
     """Cut each content short of the attributions and coordinated clauses inside it, then
-    drop clauses inside another clause's content (an evidential frame yields instead)."""
+    drop clauses inside another clause's content (an evidential frame yields instead).
+    A verb inside another clause's attribution ("Shah, replying to a debate, said") is
+    part of that subject, not a statement."""
+    cands = [c for c in cands
+             if not any(o.region[0] < c.anchor < o.region[1] and o.anchor != c.anchor for o in cands)]
     for cand in cands:
         for other in cands:
             start, end = cand.content

@@ -356,6 +356,8 @@ def test_sample_story(sample_bytes: bytes) -> None:
      "denied the allegation that he took bribes"),
     ("Ursula von der Leyen said the union would act.", "Ursula von der Leyen",
      "the union would act"),
+    ("Home Minister Amit Shah, replying to a debate, said the law would protect privacy.",
+     "Amit Shah", "the law would protect privacy"),
 ])
 def test_more_news_forms(paragraph: str, speaker: str, text: str) -> None:
     statement = _one(paragraph)
