@@ -808,8 +808,7 @@ def _settle(text: str, cands: list[Candidate]) -> list[Candidate]:
     drop clauses inside another clause's content (an evidential frame yields instead).
     A verb inside another clause's attribution ("Shah, replying to a debate, said") is
     part of that subject, not a statement."""
-    cands = [c for c in cands
-             if not any(o.region[0] < c.anchor < o.region[1] and o.anchor != c.anchor for o in cands)]
+    cands = [c for c in cands if not any(_in_attribution(c, o) for o in cands)]
     for cand in cands:
         for other in cands:
             start, end = cand.content
@@ -826,6 +825,10 @@ def _settle(text: str, cands: list[Candidate]) -> list[Candidate]:
             cand.settings.append(f"according to {outer.mention_text}")
             kept.append(cand)
     return sorted((c for c in kept if c.content[1] > c.content[0]), key=lambda c: c.content[0])
+
+
+def _in_attribution(cand: Candidate, other: Candidate) -> bool:
+    return other.anchor != cand.anchor and other.region[0] < cand.anchor < other.region[1]
 
 
 def _back_over_commas(text: str, start: int, end: int) -> int:
