@@ -1,0 +1,79 @@
+"""A story's retrieval index: terms, BM25 over paragraphs and sentences, facts per sentence.
+
+Built once per story on first use and kept on the `Story` (`story.search`), so that a
+question costs only scoring: tokenising and fact-finding happen here, not per question.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+
+from index.bm25 import PassageIndex
+from index.features import Facts, names_instance_of, proper_words, sentence_facts
+from index.tokens import tokenize
+
+if TYPE_CHECKING:
+    from index.story import Sentence, Story
+
+# Misspelt names ("Dhankar" for "Dhankhar", "Prassad") still match; short words must be
+# exact, because at five letters one edit already joins unrelated words (fund/found).
+_FUZZY_MIN_LENGTH = 6
+_FUZZY_CUTOFF = 85
+
+
+class StoryIndex:
+    """Everything a question is scored against, for one story."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.sentences: list[Sentence] = story.sentences
+        self.sentence_terms = [tokenize(s.text) for s in self.sentences]
+        self.sentence_sets = [frozenset(t) for t in self.sentence_terms]
+        self.paragraph_terms = [tokenize(p.text) for p in story.paragraphs]
+        self.paragraph_sets = [frozenset(t) for t in self.paragraph_terms]
+        self.paragraphs = PassageIndex(self.paragraph_terms)
+        self.sentence_bm25 = PassageIndex(self.sentence_terms)
+        self._df = Counter(term for terms in self.sentence_sets for term in terms)
+        self.vocabulary = frozenset(self._df)
+
+    def idf(self, term: str) -> float:
+        """Rarity of `term` among the story's sentences. A term the story lacks weighs as
+        much as its rarest words: missing, it counts against coverage, but no more than
+        a rare word would, since the asker may simply have used another word for it."""
+        n = len(self.sentences)
+        return math.log((n + 1) / (max(self._df.get(term, 0), 1) + 0.5))
+
+    @cached_property
+    def proper_words(self) -> frozenset[str]:
+        """The story's name vocabulary (lower-cased), from how it capitalises words."""
+        return proper_words([s.text for s in self.sentences])
+
+    @cached_property
+    def facts(self) -> list[Facts]:
+        return [sentence_facts(s.text, self.proper_words) for s in self.sentences]
+
+    @cached_property
+    def name_terms(self) -> frozenset[str]:
+        """Terms of the names the story mentions ("whatsapp", "bengal", "governor")."""
+        return frozenset(t for facts in self.facts for name in facts.names for t in tokenize(name))
+
+    def names_instance(self, i: int, head: str, exclude: set[str]) -> bool:
+        """Whether sentence `i` names an instance of `head` ("Pegasus spyware")."""
+        return names_instance_of(self.sentences[i].text, head, exclude, self.proper_words)
+
+    def match_terms(self, terms: list[str]) -> list[str]:
+        """`terms` mapped onto the story's vocabulary: exact, else the closest spelling."""
+        vocabulary = sorted(self.vocabulary)
+        matched = []
+        for term in terms:
+            if term in self.vocabulary or len(term) < _FUZZY_MIN_LENGTH or term.isdigit():
+                matched.append(term)
+                continue
+            best = process.extractOne(term, vocabulary, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            matched.append(best[0] if best else term)
+        return matched
