@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from bot.lookup import statements_by
 from bot.question import TYPED_KINDS, Question, analyze
 from bot.safe_text import defuse_mentions
-from index.features import REPORTING_VERBS, Facts, words
+from index.features import REPORTING_VERBS, Facts, passive_verbs, words
 from index.quotes import Statement
 from index.search import StoryIndex
 from index.story import Sentence, Story
@@ -155,7 +155,8 @@ def _holds_answer(q: Question, ix: StoryIndex, i: int, terms: list[str]) -> bool
     facts = ix.facts[i]
     asked = set(terms)
     if q.kind == "how_many":
-        return bool(facts.numbers)
+        return bool(facts.numbers) and _counts_asked_noun(q, ix, facts) \
+            and not _counts_another_event(q, ix.sentences[i].text)
     if q.kind == "how_much":
         return facts.amounts or bool(facts.numbers)
     if q.kind == "when":
@@ -165,6 +166,25 @@ def _holds_answer(q: Question, ix: StoryIndex, i: int, terms: list[str]) -> bool
     if q.kind == "who":
         return any(_new_name(n, asked) for n in facts.names)
     return _names_instance(q.head, ix, i, asked)
+
+
+def _counts_asked_noun(q: Question, ix: StoryIndex, facts: Facts) -> bool:
+    """When the story ever counts the asked noun ("29 people"), a count of something else
+    ("eight states") does not answer "how many people"; when it never does, any count
+    may be the answer in other words ("12 civilians" for "how many people")."""
+    asked = set(q.counted)
+    if not asked & ix.counted_terms:
+        return True
+    return bool(asked & set(facts.counted))
+
+
+def _counts_another_event(q: Question, text: str) -> bool:
+    """Asked "how many people were arrested", the sentence says "people were lynched"."""
+    if q.passive is None:
+        return False
+    noun, verb = q.passive
+    verbs = passive_verbs(text, noun)
+    return bool(verbs) and verb not in verbs
 
 
 def _has_event_date(facts: Facts, asked: set[str]) -> bool:

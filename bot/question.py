@@ -63,6 +63,9 @@ class Question(BaseModel):
     entities: list[str] = Field(default_factory=list, description="Capitalised names as written")
     speaker: str | None = Field(default=None, description="X in 'what did X say', 'according to X'")
     head: str | None = Field(default=None, description="Stemmed noun of 'which X'")
+    counted: list[str] = Field(default_factory=list, description="Stems of N in 'how many N'")
+    passive: tuple[str, str] | None = Field(
+        default=None, description="Stemmed (noun, verb) of 'how many N were V-ed'")
     problem: str | None = Field(default=None, description="Why the question cannot be answered")
 
 
@@ -81,7 +84,8 @@ def analyze(raw: str) -> Question:
     head = _head(rest) if kind == "which" else None
     terms = [t for t in tokenize(rest) if t not in frame]
     return Question(text=text, kind=kind, terms=terms, entities=_entities(text), speaker=speaker,
-                    head=head)
+                    head=head, counted=_counted(rest) if kind == "how_many" else [],
+                    passive=_passive(rest) if kind == "how_many" else None)
 
 
 def clean(raw: str) -> str:
@@ -156,6 +160,32 @@ def _head(low: str) -> str | None:
         if terms:
             return terms[0]
     return None
+
+
+def _counted(low: str) -> list[str]:
+    """What "how many" counts: the words after it up to the verb ("how many Indian
+    journalists were..." → indian, journalist)."""
+    match = re.search(r"\bhow many\s+(.*)$", low)
+    found: list[str] = []
+    for word in (match.group(1).split() if match else []):
+        if word in _AUX:
+            break
+        found.extend(tokenize(word))
+    return found
+
+
+_PASSIVE = re.compile(r"\bhow many\s+(?:\w+\s+)*?(?P<noun>\w+)\s+(?:were|was|are|is|have been|"
+                      r"has been|had been)\s+(?P<verb>\w+)")
+
+
+def _passive(low: str) -> tuple[str, str] | None:
+    """"How many people were arrested" → ("peopl", "arrest"): the count asked is of that
+    noun under that verb, so "five people were lynched" does not answer it."""
+    match = _PASSIVE.search(low)
+    if not match:
+        return None
+    noun, verb = tokenize(match.group("noun")), tokenize(match.group("verb"))
+    return (noun[0], verb[0]) if noun and verb else None
 
 
 def _entities(text: str) -> list[str]:

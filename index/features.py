@@ -62,6 +62,7 @@ class Facts:
     """The answer types found in one sentence, with the words that carry them."""
 
     numbers: tuple[str, ...] = ()
+    counted: tuple[str, ...] = ()  # stems of the words a number counts: "1,400 mobile phones"
     amounts: bool = False
     dates: tuple[str, ...] = ()
     speech_dates: tuple[str, ...] = ()  # reporting verbs a date follows: "said on Sunday"
@@ -82,6 +83,7 @@ def sentence_facts(text: str, proper_words: frozenset[str] = frozenset()) -> Fac
     spans = _name_spans(tokens, proper_words)
     return Facts(
         numbers=tuple(_numbers(tokens)),
+        counted=tuple(_counted(tokens)),
         amounts=bool(_CURRENCY.search(text)),
         dates=tuple(dates),
         speech_dates=tuple(speech_dates),
@@ -119,6 +121,16 @@ def _numbers(tokens: list[str]) -> list[str]:
             continue
         if any(p in NUMBER_WORDS or (_DIGITS.match(p) and not is_year(p)) for p in parts):
             found.append(token)
+    return found
+
+
+def _counted(tokens: list[str]) -> list[str]:
+    """Stems of the (up to three) words after each number: what it counts."""
+    found: list[str] = []
+    for i, token in enumerate(tokens):
+        if _numbers([token]):
+            for word in tokens[i + 1: i + 4]:
+                found.extend(tokenize(word))
     return found
 
 
@@ -226,3 +238,22 @@ def names_instance_of(text: str, head: str, exclude: set[str], proper: frozenset
         if named(k - 1) or (j > k + 1 and named(j)):
             return True
     return False
+
+
+_BE = frozenset("were was are is been being".split())
+
+
+def passive_verbs(text: str, noun: str) -> set[str]:
+    """Stems of the verbs that `noun` (a stem) takes in the passive in `text`:
+    "five people were lynched" → {"lynch"} for "peopl"."""
+    tokens = [t.lower() for t in words(text)]
+    found = set()
+    for k, token in enumerate(tokens):
+        if noun not in tokenize(token):
+            continue
+        j = k + 1
+        while j < len(tokens) and tokens[j] in _BE | {"have", "has", "had"}:
+            j += 1
+        if j > k + 1 and j < len(tokens) and tokens[j - 1] in _BE:
+            found.update(tokenize(tokens[j]))
+    return found

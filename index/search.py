@@ -62,6 +62,11 @@ class StoryIndex:
         """Terms of the names the story mentions ("whatsapp", "bengal", "governor")."""
         return frozenset(t for facts in self.facts for name in facts.names for t in tokenize(name))
 
+    @cached_property
+    def counted_terms(self) -> frozenset[str]:
+        """Stems of everything the story counts ("people" in "29 people")."""
+        return frozenset(t for facts in self.facts for t in facts.counted)
+
     def names_instance(self, i: int, head: str, exclude: set[str]) -> bool:
         """Whether sentence `i` names an instance of `head` ("Pegasus spyware")."""
         return names_instance_of(self.sentences[i].text, head, exclude, self.proper_words)
