@@ -29,7 +29,9 @@ _HEADER_KEYS = ("title", "source", "url", "date", "byline", "author")
 _HEADER_LINE = re.compile(rf"^\s*({'|'.join(_HEADER_KEYS)})\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _DATELINE = re.compile(r"^[A-Z][\w.'-]*(?:[ ,]+[A-Z][\w.'-]*){0,4}\s*:$")
 _CREDIT = re.compile(r"^\([^()]{2,100}\)$")
-_BYLINE = re.compile(r"^(?:by|written by|reported by)\s+([A-Z][^\n]{1,80})$", re.IGNORECASE)
+# "By Jane Doe", "Written by Jane Doe and Sam Roe, Staff Writers": names, not a sentence.
+_NAME = r"[A-Z][\w.'-]*(?:\s+(?:[A-Z][\w.'-]*|and|&))*"
+_BYLINE = re.compile(rf"^(?:[Bb]y|[Ww]ritten by|[Rr]eported by)\s+({_NAME})(?:,[^.]*)?$")
 _BOILERPLATE = {"advertisement", "also read", "read more", "share", "comments", "follow us"}
 _SHORT = 120
 
@@ -86,7 +88,7 @@ def _strip_furniture(blocks: list[str], title_known: bool) -> tuple[list[str], d
     repeated = {b for b, n in Counter(blocks).items() if n > 1 and len(b) <= 200}
     body: list[str] = []
     for block in blocks:
-        kind = _furniture_kind(block, repeated, at_top=not body)
+        kind = _furniture_kind(block, repeated)
         if kind == "body":
             body.append(block)
         elif kind != "junk":
@@ -96,7 +98,7 @@ def _strip_furniture(blocks: list[str], title_known: bool) -> tuple[list[str], d
     return body, found
 
 
-def _furniture_kind(block: str, repeated: set[str], at_top: bool) -> str:
+def _furniture_kind(block: str, repeated: set[str]) -> str:
     if not re.search(r"\w", block) or block.lower().strip(" .:") in _BOILERPLATE:
         return "junk"
     if block in repeated:
@@ -107,7 +109,7 @@ def _furniture_kind(block: str, repeated: set[str], at_top: bool) -> str:
         return "dateline"
     if _CREDIT.match(block):
         return "credit"
-    if at_top and _BYLINE.match(block):
+    if len(block) <= _SHORT and _BYLINE.match(block):
         return "byline"
     return "body"
 

@@ -1,0 +1,178 @@
+"""Ingestion: every input format, the page-text metadata rules, and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from index.article import MAX_ARTICLE_BYTES, parse_article
+from index.errors import ArticleError
+from tests.conftest import DATA
+
+PLAIN = b"""title: Council approves budget
+source: The Example Times
+url: https://example.com/budget
+date: 2021-03-05
+byline: Jane Roe
+
+The city council approved the budget on Tuesday.
+
+"It is a fair budget," the mayor said.
+"""
+
+
+def test_plain_text_with_header() -> None:
+    article = parse_article(PLAIN, "budget.txt")
+    assert article.format == "plain"
+    assert article.title == "Council approves budget"
+    assert article.source == "The Example Times"
+    assert article.url == "https://example.com/budget"
+    assert article.date == "2021-03-05"
+    assert article.byline == "Jane Roe"
+    assert article.paragraphs == [
+        "The city council approved the budget on Tuesday.",
+        '"It is a fair budget," the mayor said.',
+    ]
+
+
+def test_plain_text_without_header_takes_headline_or_file_name() -> None:
+    headline = parse_article(b"Storm hits coast\n\nA storm hit the coast. Trees fell.\n", "x.txt")
+    assert headline.title == "Storm hits coast"
+    assert headline.paragraphs == ["A storm hit the coast. Trees fell."]
+    no_headline = parse_article(b"A storm hit the coast.\n\nTrees fell.\n", "storm-report.txt")
+    assert no_headline.title == "Storm report"
+    assert len(no_headline.paragraphs) == 2
+
+
+def test_lines_of_one_paragraph_are_joined() -> None:
+    article = parse_article(b"Line one of the\nparagraph goes on.\n\nNext one.", "a.txt")
+    assert article.paragraphs[0] == "Line one of the paragraph goes on."
+
+
+def test_scraped_sample_metadata(sample_bytes: bytes) -> None:
+    article = parse_article(sample_bytes, "sample.txt")
+    assert article.format == "scraped"
+    assert article.title == "WhatsApp Expressed Regret Over Spying Row, Promised To Do Better: Sources"
+    assert article.date == "2019-11-21"
+    assert article.dateline == "New Delhi"
+    assert article.credit == "With inputs from PTI"
+    body = "\n".join(article.paragraphs)
+    for furniture in ("This Article is From", "New Delhi:", "With inputs from PTI", article.title):
+        assert furniture not in body
+    assert article.paragraphs[0].startswith("The centre has rejected reports")  # standfirst kept
+    assert article.paragraphs[1].startswith("WhatsApp had earlier alleged")  # caption kept
+    assert article.paragraphs[-1].startswith("Earlier today, a 31-member committee")
+    assert "." not in article.paragraphs  # the stray lone "." line is dropped
+    assert len(article.paragraphs) == 9
+
+
+def test_scraped_rules_are_general() -> None:
+    page = b"""Published on March 3, 2020
+
+Flood Waters Rise In River Town
+
+Residents were moved to safer ground overnight.
+
+Flood Waters Rise In River Town
+
+By Sam Writer
+
+Springfield:
+
+Water levels rose by 2.5 metres on Monday, officials said.
+
+Advertisement
+
+(Reporting by Wire Agency; Editing by Desk)
+"""
+    article = parse_article(page, "page.txt")
+    assert article.title == "Flood Waters Rise In River Town"
+    assert article.date == "2020-03-03"
+    assert article.byline == "Sam Writer"
+    assert article.dateline == "Springfield"
+    assert article.credit == "Reporting by Wire Agency; Editing by Desk"
+    assert article.paragraphs == [
+        "Residents were moved to safer ground overnight.",
+        "Water levels rose by 2.5 metres on Monday, officials said.",
+    ]
+
+
+@pytest.mark.parametrize("name", ["bengal-governor-tmc-snooping-thehindu", "whatsapp-rumours-warning-ht",
+                                  "whatsapp-sues-nso-fe-bd"])
+def test_shared_stories_metadata(name: str) -> None:
+    article = parse_article((DATA / f"{name}.txt").read_bytes(), f"{name}.txt")
+    assert article.format == "plain"
+    assert article.title and article.source and article.url.startswith("https://")
+    assert all(not p.lower().startswith(("title:", "source:", "url:", "date:")) for p in article.paragraphs)
+    assert len(article.paragraphs) >= 6
+
+
+def test_shared_story_dates() -> None:
+    assert parse_article((DATA / "whatsapp-sues-nso-fe-bd.txt").read_bytes()).date == "2019-10-30"
+    # "date: unknown" is no date at all, not a guess
+    assert parse_article((DATA / "bengal-governor-tmc-snooping-thehindu.txt").read_bytes()).date is None
+
+
+def test_json_article() -> None:
+    doc = {"title": "T", "source": "S", "url": "https://e.com/t", "date": "5 March 2021",
+           "paragraphs": ["One.", "  ", "Two."]}
+    article = parse_article(json.dumps(doc).encode(), "t.json")
+    assert article.format == "json"
+    assert (article.title, article.source, article.date) == ("T", "S", "2021-03-05")
+    assert article.paragraphs == ["One.", "Two."]
+
+
+@pytest.mark.parametrize("payload, message", [
+    (b"{not json", "not valid JSON"),
+    (b"[1, 2]", "must be an object"),
+    (b'{"title": "x", "paragraphs": "one string"}', "'paragraphs' as a list"),
+    (b'{"title": "x", "paragraphs": []}', "no paragraphs"),
+    (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
+])
+def test_bad_json(payload: bytes, message: str) -> None:
+    with pytest.raises(ArticleError, match=message):
+        parse_article(payload, "bad.json")
+
+
+def test_html_article_through_trafilatura() -> None:
+    html = b"""<!doctype html><html><head><title>Bridge reopens | Daily Paper</title>
+    <meta property="og:site_name" content="Daily Paper"><meta name="date" content="2022-06-01">
+    </head><body><nav>Home News Sport</nav><article><h1>Bridge reopens</h1>
+    <p>The old bridge reopened to traffic on Wednesday after two years of repairs.</p>
+    <script>alert('x')</script>
+    <p>"We are delighted," the mayor said at the ceremony in the town square.</p>
+    </article><footer>Copyright</footer></body></html>"""
+    article = parse_article(html, "bridge.html")
+    assert article.format == "html"
+    assert article.title == "Bridge reopens"
+    assert article.date == "2022-06-01"
+    assert any("reopened to traffic" in p for p in article.paragraphs)
+    assert not any("alert(" in p for p in article.paragraphs)
+
+
+@pytest.mark.parametrize("payload, message", [
+    (b"", "empty"),
+    (b"   \n\n  ", "empty"),
+    (b"\x00\x01\x02binary\x00", "binary"),
+    (b"...\n\n---\n\n.", "no paragraphs"),
+])
+def test_bad_input(payload: bytes, message: str) -> None:
+    with pytest.raises(ArticleError, match=message):
+        parse_article(payload, "bad.txt")
+
+
+def test_oversized_article_is_refused_with_the_limit() -> None:
+    with pytest.raises(ArticleError, match=f"{MAX_ARTICLE_BYTES:,}"):
+        parse_article(b"a" * (MAX_ARTICLE_BYTES + 1), "huge.txt")
+
+
+def test_invalid_utf8_falls_back_and_says_so() -> None:
+    article = parse_article("Caf\u00e9 owners said prices rose.".encode("cp1252"), "cafe.txt")
+    assert article.paragraphs == ["Caf\u00e9 owners said prices rose."]
+    assert any("Windows-1252" in w for w in article.warnings)
+
+
+def test_display_text_is_kept_exactly() -> None:
+    text = "\u201cWe\u2019re here,\u201d she said \u2014 twice."
+    assert parse_article(text.encode(), "q.txt").paragraphs == [text]

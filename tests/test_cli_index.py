@@ -1,0 +1,61 @@
+"""`storybot index ...`: exit codes, one-line errors, JSON listing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import DATA, SAMPLE
+
+
+def run(capsys: pytest.CaptureFixture[str], data_dir: Path, *argv: str) -> tuple[int, str, str]:
+    code = main(["--data-dir", str(data_dir), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_add_then_list_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = [str(SAMPLE), *map(str, sorted(DATA.glob("*.txt")))]
+    code, out, _ = run(capsys, tmp_path, "index", "add", *files)
+    assert code == 0 and out.count("added") == 4
+    code, out, _ = run(capsys, tmp_path, "index", "list", "--json")
+    rows = {row["id"]: row for row in json.loads(out)}
+    assert code == 0 and len(rows) == 4
+    sample = rows["whatsapp-regret-ndtv-2019-11-21"]
+    assert sample["title"] == "WhatsApp Expressed Regret Over Spying Row, Promised To Do Better: Sources"
+    assert sample["date"] == "2019-11-21"
+    assert sample["paragraphs"] == 9
+    assert rows["whatsapp-sues-nso-fe-bd"]["source"] == "The Financial Express (Bangladesh)"
+
+
+def test_show_and_remove(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, tmp_path, "index", "add", str(DATA / "whatsapp-sues-nso-fe-bd.txt"))
+    code, out, _ = run(capsys, tmp_path, "index", "show", "whatsapp-sues-nso-fe-bd")
+    assert code == 0 and "¶1 Facebook-owned WhatsApp has filed a lawsuit" in out
+    code, out, _ = run(capsys, tmp_path, "index", "remove", "whatsapp-sues-nso-fe-bd")
+    assert code == 0 and out.startswith("removed whatsapp-sues-nso-fe-bd")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["index", "show", "../x"], "is not a story id"),
+    (["index", "remove", "nope"], "no story 'nope'"),
+    (["index", "show", "nope"], "no story 'nope'"),
+])
+def test_user_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                  argv: list[str], message: str) -> None:
+    code, out, err = run(capsys, tmp_path, *argv)
+    assert code == 1 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_add_reports_each_bad_file_and_keeps_going(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    code, out, err = run(capsys, tmp_path, "index", "add", str(empty), str(tmp_path / "missing.txt"),
+                         str(DATA / "whatsapp-sues-nso-fe-bd.txt"))
+    assert code == 1
+    assert "empty.txt: the file is empty" in err and "missing.txt: no such file" in err
+    assert "added whatsapp-sues-nso-fe-bd" in out
