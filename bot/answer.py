@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from bot.lookup import statements_by
 from bot.question import TYPED_KINDS, Question, analyze
 from bot.safe_text import defuse_mentions
-from index.features import REPORTING_VERBS, Facts, passive_verbs, words
+from index.features import REPORTING_VERBS, Facts, verbs_after, words
 from index.quotes import Statement
 from index.search import StoryIndex
 from index.story import Sentence, Story
@@ -183,7 +183,7 @@ def _counts_another_event(q: Question, text: str) -> bool:
     if q.passive is None:
         return False
     noun, verb = q.passive
-    verbs = passive_verbs(text, noun)
+    verbs = verbs_after(text, noun)
     return bool(verbs) and verb not in verbs
 
 
@@ -217,22 +217,22 @@ def _speaker_sentences(story: Story, ix: StoryIndex, speaker: str) -> set[int]:
 
 
 def _attributed_sentences(ix: StoryIndex, speaker_terms: list[str]) -> set[int]:
-    """Without extracted statements: sentences in which the speaker's name stands within
-    a few words of a reporting verb ("Mr. Chatterjee said", "said Sunil Abraham")."""
+    """Without extracted statements: sentences in which the speaker's head word (the last
+    of the name: "Reyes", "spokesperson") stands a few words before a reporting verb, or
+    after it when the verb follows a quotation ('," said Mr. Chatterjee')."""
     if not speaker_terms:
         return set()
-    wanted = set(speaker_terms)
+    head = speaker_terms[-1]
     found = set()
     for i, sentence in enumerate(ix.sentences):
         tokens = [w.lower() for w in words(sentence.text)]
         for k, token in enumerate(tokens):
             if token not in REPORTING_VERBS and token != "according":
                 continue
-            before = tokens[max(0, k - _ATTRIBUTION_WINDOW): k]
-            # After the verb only when it is inverted after a quotation: '," said Mr. X'.
             inverted = k > 0 and tokens[k - 1] in {",", '"'} or token == "according"
+            before = tokens[max(0, k - _ATTRIBUTION_WINDOW): k]
             after = tokens[k + 1: k + 1 + _ATTRIBUTION_WINDOW] if inverted else []
-            if wanted <= set(tokenize(" ".join(before))) or wanted <= set(tokenize(" ".join(after))):
+            if head in tokenize(" ".join(before + after)):
                 found.add(i)
     return found
 

@@ -21,6 +21,8 @@ from index.normalize import normalize
 
 # A query word matches a name word at this rapidfuzz ratio (one slip in a 6-letter word).
 _WORD_CUTOFF = 80
+# ...or the whole name at this ratio, for a slip in a short word ("Rau" for "Rao").
+_NAME_CUTOFF = 85
 # ...or when both open with the same six letters: "spokesman" / "spokesperson".
 _SHARED_PREFIX = 6
 
@@ -51,10 +53,16 @@ def statements_by(story: Story, name: str) -> list[Statement]:
 
 
 def speaker_matches(name: str, statement: Statement) -> bool:
-    """Every word of `name` (stop words aside) matches a word of the speaker or role."""
+    """Every word of `name` (stop words aside) matches a word of the speaker or role, or
+    the whole name is a near spelling of the speaker's ("Anand Kumar Rau")."""
     wanted = _name_words(name)
+    if not wanted:
+        return False
     known = _name_words(f"{statement.speaker or ''} {statement.role or ''}")
-    return bool(wanted) and all(any(_word_match(w, k) for k in known) for w in wanted)
+    if all(any(_word_match(w, k) for k in known) for w in wanted):
+        return True
+    speaker = " ".join(_name_words(statement.speaker or ""))
+    return len(wanted) > 1 and fuzz.ratio(" ".join(wanted), speaker) >= _NAME_CUTOFF
 
 
 def quotes(stories: Sequence[Story], speaker: str | None = None, about: str | None = None) -> list[Quote]:

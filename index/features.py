@@ -243,9 +243,9 @@ def names_instance_of(text: str, head: str, exclude: set[str], proper: frozenset
 _BE = frozenset("were was are is been being".split())
 
 
-def passive_verbs(text: str, noun: str) -> set[str]:
-    """Stems of the verbs that `noun` (a stem) takes in the passive in `text`:
-    "five people were lynched" → {"lynch"} for "peopl"."""
+def verbs_after(text: str, noun: str) -> set[str]:
+    """Stems of the verbs that follow `noun` (a stem) in `text`, in the passive or as a
+    past tense: "five people were lynched", "nine members supported" → lynch, support."""
     tokens = [t.lower() for t in words(text)]
     found = set()
     for k, token in enumerate(tokens):
@@ -254,6 +254,6 @@ def passive_verbs(text: str, noun: str) -> set[str]:
         j = k + 1
         while j < len(tokens) and tokens[j] in _BE | {"have", "has", "had"}:
             j += 1
-        if j > k + 1 and j < len(tokens) and tokens[j - 1] in _BE:
+        if j < len(tokens) and tokens[j].isalpha() and (tokens[j - 1] in _BE or tokens[j].endswith("ed")):
             found.update(tokenize(tokens[j]))
     return found

@@ -41,6 +41,10 @@ class StoryIndex:
         self._df = Counter(term for terms in self.sentence_sets for term in terms)
         self.vocabulary = frozenset(self._df)
 
+    def df(self, term: str) -> int:
+        """How many of the story's sentences hold `term`."""
+        return self._df.get(term, 0)
+
     def idf(self, term: str) -> float:
         """Rarity of `term` among the story's sentences. A term the story lacks weighs as
         much as its rarest words: missing, it counts against coverage, but no more than
