@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from index.bm25 import PassageIndex
+from index.bm25 import PassageIndex, Variant
 from index.features import Facts, names_instance_of, proper_words, sentence_facts
 from index.tokens import tokenize
 
@@ -29,15 +29,16 @@ _FUZZY_CUTOFF = 85
 class StoryIndex:
     """Everything a question is scored against, for one story."""
 
-    def __init__(self, story: Story) -> None:
+    def __init__(self, story: Story, variant: Variant = "plus", k1: float = 1.2,
+                 b: float = 0.75) -> None:
         self.story = story
         self.sentences: list[Sentence] = story.sentences
         self.sentence_terms = [tokenize(s.text) for s in self.sentences]
         self.sentence_sets = [frozenset(t) for t in self.sentence_terms]
         self.paragraph_terms = [tokenize(p.text) for p in story.paragraphs]
         self.paragraph_sets = [frozenset(t) for t in self.paragraph_terms]
-        self.paragraphs = PassageIndex(self.paragraph_terms)
-        self.sentence_bm25 = PassageIndex(self.sentence_terms)
+        self.paragraphs = PassageIndex(self.paragraph_terms, variant, k1, b)
+        self.sentence_bm25 = PassageIndex(self.sentence_terms, variant, k1, b)
         self._df = Counter(term for terms in self.sentence_sets for term in terms)
         self.vocabulary = frozenset(self._df)
 
