@@ -38,8 +38,9 @@ _UNTYPED_FACTOR = 0.3
 # Share of the question's term weight (IDF) that the answer and its paragraph must cover.
 MIN_COVERAGE = 0.15
 # A statement by the asked-for speaker is an answer even when it shares no word with the
-# rest of the question ("What did X say?"); ties go to reading order.
-_SPEAKER_FLOOR = 0.1
+# rest of the question ("What did X say?"). The speaker's own words (a direct quotation)
+# come before a report of them; further ties go to reading order.
+_DIRECT_FLOOR, _INDIRECT_FLOOR = 0.1, 0.05
 # How far (in words) a speaker's name may stand from "said" and still be its subject.
 _ATTRIBUTION_WINDOW = 5
 _OPENS_WITH_REFERENCE = ("they ", "it ", "he ", "she ", "this ", "these ", "those ", "that ",
@@ -106,15 +107,16 @@ def _rank(story: Story, q: Question) -> list[_Candidate]:
     weights = {t: ix.idf(t) for t in set(terms)}
     total = sum(weights.values())
     content = _content_terms(ix, terms)
+    positions = [i for i in range(len(ix.sentences)) if allowed is None or i in allowed]
+    typed_at = _typed(q, ix, positions, terms)
     cands = []
-    for i, sentence in enumerate(ix.sentences):
-        if allowed is not None and i not in allowed:
-            continue
+    for i in positions:
+        sentence = ix.sentences[i]
         covered = _coverage(weights, ix.sentence_sets[i], ix.paragraph_sets[sentence.paragraph - 1])
         coverage = covered / total if total else float(allowed is not None)
-        typed = _holds_answer(q, ix, i, terms)
+        typed = i in typed_at
         score = _W_SENTENCE * sent[i] + _W_PARAGRAPH * para[sentence.paragraph - 1] \
-            + _W_COVERAGE * coverage + (_SPEAKER_FLOOR if allowed is not None else 0.0)
+            + _W_COVERAGE * coverage + (allowed[i] if allowed is not None else 0.0)
         if not typed:
             score *= _UNTYPED_FACTOR
         # A sentence the asked-for speaker said is on topic by that alone.
@@ -123,6 +125,16 @@ def _rank(story: Story, q: Question) -> list[_Candidate]:
         cands.append(_Candidate(story, i, score, typed and on_topic and score > 0))
     cands.sort(key=lambda c: (-c.score, c.index))
     return cands
+
+
+def _typed(q: Question, ix: StoryIndex, positions: list[int], terms: list[str]) -> set[int]:
+    """Positions of the sentences that hold the asked-for kind of fact. For "which X",
+    when no sentence names an X in a form `names_instance` knows, a sentence holding every
+    word of the question is taken instead ("the Information Technology Act" for "which law")."""
+    typed = {i for i in positions if _holds_answer(q, ix, i, terms)}
+    if q.kind == "which" and not typed:
+        typed = {i for i in positions if set(terms) <= ix.sentence_sets[i]}
+    return typed
 
 
 def _normalised(scores: list[float]) -> list[float]:
@@ -208,12 +220,18 @@ def _names_instance(head: str | None, ix: StoryIndex, i: int, asked: set[str]) -
     return ix.names_instance(i, head, asked - {head})
 
 
-def _speaker_sentences(story: Story, ix: StoryIndex, speaker: str) -> set[int]:
-    """Sentence positions of what `speaker` said (empty when the story reports nothing)."""
-    if story.statements:
-        wanted = {sid for st in statements_by(story, speaker) for sid in st.sentence_ids}
-        return {i for i, s in enumerate(ix.sentences) if s.id in wanted}
-    return _attributed_sentences(ix, ix.match_terms(tokenize(speaker)))
+def _speaker_sentences(story: Story, ix: StoryIndex, speaker: str) -> dict[int, float]:
+    """Positions of the sentences `speaker` said, each with its score floor (empty when
+    the story reports nothing said by them)."""
+    if not story.statements:
+        found = _attributed_sentences(ix, ix.match_terms(tokenize(speaker)))
+        return dict.fromkeys(found, _DIRECT_FLOOR)
+    floors: dict[str, float] = {}
+    for st in statements_by(story, speaker):
+        floor = _DIRECT_FLOOR if st.kind == "direct" else _INDIRECT_FLOOR
+        for sid in st.sentence_ids:
+            floors[sid] = max(floors.get(sid, 0.0), floor)
+    return {i: floors[s.id] for i, s in enumerate(ix.sentences) if s.id in floors}
 
 
 def _attributed_sentences(ix: StoryIndex, speaker_terms: list[str]) -> set[int]:
