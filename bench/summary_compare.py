@@ -20,6 +20,7 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
 from bot.summary import summarize
+from index.features import REPORTING_VERBS
 from index.library import story_from_file
 from index.story import Story
 from index.tokens import tokenize
@@ -47,10 +48,21 @@ def _measures(story: Story, chosen: list[str]) -> str:
     names = {n for facts in ix.facts for n in facts.names}
     text = " ".join(chosen)
     covered = sum(1 for n in names if n in text)
-    spoken = sum(1 for st in story.statements if st.speaker and st.text in text)
+    heard = {st.speaker for st in story.statements if st.speaker and st.text in text}
     lead = story.sentences[0].text in text
     return (f"{len(text)} chars, {len(chosen)} sentences, names {covered}/{len(names)}, "
-            f"statements {spoken}, lead {'yes' if lead else 'no'}")
+            f"speakers heard {len(heard)}, orphans {sum(map(_orphan, chosen))}, "
+            f"lead {'yes' if lead else 'no'}")
+
+
+def _orphan(sentence: str) -> bool:
+    """A sentence that cannot stand alone: it opens with a pronoun, or is a quotation
+    that names no speaker (its speaker was in the sentence before)."""
+    low = sentence.lower().lstrip("\"“ ")
+    pronoun = low.split(" ", 1)[0] in {"they", "it", "he", "she", "this", "these", "those"}
+    quote = sentence.lstrip()[:1] in "\"“" and not any(
+        w in REPORTING_VERBS for w in low.replace(",", " ").replace(".", " ").split())
+    return pronoun or quote
 
 
 def main() -> None:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from bot.lookup import statements_by
+from bot.lookup import describe, statements_by
 from bot.question import TYPED_KINDS, Question, analyze
 from bot.safe_text import defuse_mentions
-from index.features import REPORTING_VERBS, Facts, verbs_after, words
+from index.features import REPORTING_VERBS, Facts, opens_with_reference, verbs_after, words
 from index.quotes import Statement
 from index.search import StoryIndex
 from index.story import Sentence, Story
@@ -43,8 +43,6 @@ MIN_COVERAGE = 0.15
 _DIRECT_FLOOR, _INDIRECT_FLOOR = 0.1, 0.05
 # How far (in words) a speaker's name may stand from "said" and still be its subject.
 _ATTRIBUTION_WINDOW = 5
-_OPENS_WITH_REFERENCE = ("they ", "it ", "he ", "she ", "this ", "these ", "those ", "that ",
-                         "such ", "the move", "the company", "the firm", "his ", "her ", "its ")
 
 
 class Citation(BaseModel):
@@ -275,9 +273,8 @@ def _reply(question: str, q: Question, cands: list[_Candidate]) -> Answer:
 def _with_context(story: Story, index: int) -> list[int]:
     """The sentence, preceded by the one before it when it leans on it: it opens with a
     pronoun ("They also claimed...") or continues a quotation begun earlier."""
-    sentences = story.sentences
-    text = sentences[index].text.lstrip("\"'“‘ ").lower()
-    if index > 0 and (text.startswith(_OPENS_WITH_REFERENCE) or _continues_quote(story, index)):
+    text = story.sentences[index].text
+    if index > 0 and (opens_with_reference(text) or _continues_quote(story, index)):
         return [index - 1, index]
     return [index]
 
@@ -297,17 +294,11 @@ def _quote(story: Story, positions: list[int]) -> str:
     main = sentences[-1]
     statement = _statement_of(story, main)
     if statement and statement.speaker:
-        lines.append(f"— {_attribution(statement)}")
+        lines.append(f"— {describe(statement.speaker, statement.role, statement.setting)}")
     paragraphs = sorted({s.paragraph for s in sentences})
     where = ", ".join(f"¶{n}" for n in paragraphs)
     lines.append(f"({story.title}, {where})")
     return "\n".join(lines)
-
-
-def _attribution(statement: Statement) -> str:
-    parts = [statement.speaker or "", statement.role or ""]
-    text = ", ".join(p for p in parts if p)
-    return f"{text}, {statement.setting}" if statement.setting else text
 
 
 def _statement_of(story: Story, sentence: Sentence) -> Statement | None:

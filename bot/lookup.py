@@ -47,6 +47,17 @@ class SpeakerCount(BaseModel):
     story_ids: list[str]
 
 
+def describe(speaker: str | None, role: str | None, setting: str | None = None) -> str:
+    """"Ravi Shankar Prasad, Union Minister, in Parliament": the speaker as a reader wants
+    them named, the role left out when the name already says it ("WhatsApp spokesperson")."""
+    parts = [speaker or "unnamed speaker"]
+    if role and role.lower() not in (speaker or "").lower():
+        parts.append(role)
+    if setting:
+        parts.append(setting)
+    return ", ".join(parts)
+
+
 def statements_by(story: Story, name: str) -> list[Statement]:
     """The story's statements whose speaker (or role) matches `name`, in reading order."""
     return [s for s in story.statements if speaker_matches(name, s)]

@@ -15,7 +15,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from bot.lookup import describe
 from bot.safe_text import defuse_mentions
+from index.features import opens_with_reference
 from index.quotes import Statement
 from index.search import StoryIndex
 from index.story import Story
@@ -25,8 +27,8 @@ Length = Literal["short", "medium", "long"]
 # Character budgets: one Discord message (2,000), one embed description (4,096), and a
 # medium between. A little is kept back for the header the caller may add.
 BUDGETS: dict[str, int] = {"short": 1900, "medium": 3000, "long": 4000}
-_FACTS: dict[str, int] = {"short": 2, "medium": 4, "long": 7}
-_STATEMENTS: dict[str, int] = {"short": 1, "medium": 3, "long": 5}
+_FACTS: dict[str, int] = {"short": 3, "medium": 5, "long": 8}
+_STATEMENTS: dict[str, int] = {"short": 2, "medium": 3, "long": 5}
 # Sentences sharing more than this share of their terms with a chosen one are repeats.
 _MAX_OVERLAP = 0.5
 
@@ -76,7 +78,7 @@ def centrality(ix: StoryIndex) -> list[float]:
     for i, terms in enumerate(ix.sentence_sets):
         shared = sum(ix.idf(t) for t in terms if ix.df(t) > 1)
         facts = ix.facts[i]
-        bonus = 0.5 * bool(facts.numbers) + 0.5 * bool(facts.dates) + 0.5 * bool(facts.names)
+        bonus = bool(facts.numbers) + 0.5 * bool(facts.dates) + 0.5 * bool(facts.names)
         scores.append(shared / (len(terms) ** 0.5 or 1) + bonus)
     return scores
 
@@ -88,24 +90,28 @@ def _pick_facts(ix: StoryIndex, n: int) -> list[SummaryLine]:
     for i in sorted(range(1, len(ix.sentences)), key=lambda i: -scores[i]):
         if len(chosen) >= n:
             break
-        if not _repeats(ix, i, chosen) and not _is_quotation(ix.sentences[i].text):
+        text = ix.sentences[i].text
+        # A sentence that leans on the one before it reads well only right after it.
+        leans = opens_with_reference(text) and i - 1 not in chosen
+        if not _repeats(ix, i, chosen) and not _is_quotation(text) and not leans:
             chosen.append(i)
     return [_line(ix, i) for i in sorted(chosen)]
 
 
 def _pick_statements(story: Story, ix: StoryIndex, n: int, used: set[str]) -> list[SummaryLine]:
-    """The most central statement of each speaker, most central speakers first."""
+    """The most central statement of each speaker; named speakers (people, organisations)
+    before anonymous ones ("sources", "an official"), then the most central first."""
     scores = centrality(ix)
     position = {s.id: i for i, s in enumerate(ix.sentences)}
-    best: dict[str, tuple[float, Statement]] = {}
+    best: dict[str, tuple[tuple[bool, float], Statement]] = {}
     for st in story.statements:
         ids = [sid for sid in st.sentence_ids if sid in position]
         if not st.speaker or not ids or set(ids) & used:
             continue
-        score = max(scores[position[sid]] for sid in ids)
-        if st.speaker not in best or score > best[st.speaker][0]:
-            best[st.speaker] = (score, st)
-    top = sorted(best.values(), key=lambda pair: -pair[0])[:n]
+        rank = (st.speaker_type != "anonymous", max(scores[position[sid]] for sid in ids))
+        if st.speaker not in best or rank > best[st.speaker][0]:
+            best[st.speaker] = (rank, st)
+    top = sorted(best.values(), key=lambda pair: pair[0], reverse=True)[:n]
     ordered = sorted((st for _, st in top), key=lambda st: (st.paragraph, st.start))
     return [_statement_line(story, st) for st in ordered]
 
@@ -139,6 +145,5 @@ def _render(story: Story, facts: list[SummaryLine], statements: list[SummaryLine
     if statements:
         lines += ["", "Key statements:"]
         for st in statements:
-            who = ", ".join(p for p in (st.speaker, st.role) if p)
-            lines.append(f"> {st.text}\n— {who} (¶{st.paragraph})")
+            lines.append(f"> {st.text}\n— {describe(st.speaker, st.role)} (¶{st.paragraph})")
     return "\n".join(lines)

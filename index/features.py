@@ -37,6 +37,9 @@ REPORTING_VERBS = frozenset(
 )
 
 # Words (keeping "1,400", "Act-2000", "Mr.") and punctuation marks, which end name runs.
+# Openings that point back to an earlier sentence ("They also claimed...").
+_REFERENCE_OPENINGS = ("they ", "it ", "he ", "she ", "this ", "these ", "those ", "that ",
+                       "such ", "the move", "the company", "the firm", "his ", "her ", "its ")
 _WORD = re.compile(r"(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Capt|St)\.|"
                    r"[A-Za-z0-9][\w'&-]*(?:[.,]\d+)*[\w]*|[^\w\s]")
 _SENTENCE_OPENERS = frozenset('.!?:;"\'([')
@@ -105,6 +108,12 @@ def proper_words(texts: list[str]) -> frozenset[str]:
             elif token[:1].isupper() and not _starts_sentence(tokens, i):
                 capitalised.add(token.lower())
     return frozenset(capitalised - lower)
+
+
+def opens_with_reference(text: str) -> bool:
+    """Whether `text` leans on the sentence before it: it opens with a pronoun or a
+    back-reference ("They also claimed...", "The firm said...")."""
+    return text.lstrip("\"'“‘ ").lower().startswith(_REFERENCE_OPENINGS)
 
 
 def is_year(token: str) -> bool:

@@ -8,7 +8,7 @@ import pytest
 from story_factory import bridge_with_statements, make_story, with_statements
 
 from bot.cli import main
-from bot.lookup import quotes, speaker_matches, speakers
+from bot.lookup import describe, quotes, speaker_matches, speakers
 
 TELECOM = """title: Minister defends data rules
 
@@ -79,3 +79,14 @@ def test_cli_quotes_and_speakers_on_a_file(tmp_path, capsys) -> None:
     assert isinstance(json.loads(capsys.readouterr().out), list)
     assert main(["speakers", "--story", str(path)]) == 0
     assert capsys.readouterr().out.strip()
+
+
+@pytest.mark.parametrize(("speaker", "role", "setting", "expected"), [
+    ("Ravi Shankar Prasad", "Union Minister", "in Parliament",
+     "Ravi Shankar Prasad, Union Minister, in Parliament"),
+    ("WhatsApp spokesperson", "spokesperson", None, "WhatsApp spokesperson"),
+    ("sources", "sources", None, "sources"),
+    (None, None, None, "unnamed speaker"),
+])
+def test_describe_speaker(speaker, role, setting, expected) -> None:
+    assert describe(speaker, role, setting) == expected

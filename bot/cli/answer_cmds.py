@@ -56,7 +56,7 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _quotes(args: argparse.Namespace) -> int:
-    from bot.lookup import quotes
+    from bot.lookup import describe, quotes
 
     found = quotes(resolve_stories(args), speaker=args.speaker, about=args.about)
     if args.json:
@@ -65,13 +65,12 @@ def _quotes(args: argparse.Namespace) -> int:
     if not found:
         print("No statements found.")
     for q in found:
-        who = ", ".join(p for p in (q.speaker or "unnamed speaker", q.role) if p)
-        print(f"¶{q.paragraph} [{q.kind}] {who}: {q.text}")
+        print(f"¶{q.paragraph} [{q.kind}] {describe(q.speaker, q.role)}: {q.text}")
     return 0
 
 
 def _speakers(args: argparse.Namespace) -> int:
-    from bot.lookup import speakers
+    from bot.lookup import describe, speakers
 
     found = speakers(resolve_stories(args))
     if args.json:
@@ -80,7 +79,6 @@ def _speakers(args: argparse.Namespace) -> int:
     if not found:
         print("No one is quoted.")
     for s in found:
-        role = f" ({s.role})" if s.role else ""
         plural = "" if s.statements == 1 else "s"
-        print(f"{s.speaker}{role}: {s.statements} statement{plural}")
+        print(f"{describe(s.speaker, s.role)}: {s.statements} statement{plural}")
     return 0
