@@ -14,10 +14,10 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from index.bm25 import PassageIndex
+from index.normalize import normalize
 from index.quotes import Statement
 from index.story import Story
 from index.tokens import STOP_WORDS, tokenize
-from index.normalize import normalize
 
 # A query word matches a name word at this rapidfuzz ratio (one slip in a 6-letter word).
 _WORD_CUTOFF = 80
