@@ -69,6 +69,7 @@ class _Candidate:
     story: Story
     index: int  # position in story.sentences
     score: float
+    coverage: float  # share of the question's term weight found (comparable across stories)
     answers: bool  # passed the checks: holds the asked-for fact and covers the topic
 
 
@@ -84,7 +85,8 @@ def answer(question: str, stories: Sequence[Story]) -> Answer:
         return Answer(question=question, answered=False, kind=q.kind,
                       answer="There is no story to answer from yet.")
     ranked = [_rank(story, q) for story in stories]
-    best = max(ranked, key=lambda cands: (cands[0].answers, cands[0].score) if cands else (False, 0))
+    # Across stories, BM25 scores (normalised per story) don't compare; coverage does.
+    best = max(ranked, key=lambda c: (c[0].answers, c[0].coverage, c[0].score) if c else (False, 0, 0))
     if not best or best[0].score <= 0:
         return Answer(question=question, answered=False, kind=q.kind,
                       answer=defuse_mentions(f"The story doesn't say. ({_ask_about(q)})"))
@@ -120,8 +122,9 @@ def _rank(story: Story, q: Question) -> list[_Candidate]:
         # A sentence the asked-for speaker said is on topic by that alone.
         on_topic = allowed is not None or (
             coverage >= MIN_COVERAGE and _covers_content(content, ix, i))
-        cands.append(_Candidate(story, i, score, typed and on_topic and score > 0))
-    cands.sort(key=lambda c: (-c.score, c.index))
+        cands.append(_Candidate(story, i, score, coverage, typed and on_topic and score > 0))
+    # A sentence that passes the checks goes before any that doesn't, whatever the scores.
+    cands.sort(key=lambda c: (not c.answers, -c.score, c.index))
     return cands
 
 
