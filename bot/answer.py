@@ -168,7 +168,7 @@ def _holds_answer(q: Question, ix: StoryIndex, i: int, terms: list[str]) -> bool
     facts = ix.facts[i]
     asked = set(terms)
     if q.kind == "how_many":
-        return bool(facts.numbers) and _counts_asked_noun(q, ix, facts) \
+        return bool(facts.numbers) and _counts_asked_noun(q, ix, i, facts) \
             and not _counts_another_event(q, ix.sentences[i].text)
     if q.kind == "how_much":
         return facts.amounts or bool(facts.numbers)
@@ -181,14 +181,16 @@ def _holds_answer(q: Question, ix: StoryIndex, i: int, terms: list[str]) -> bool
     return _names_instance(q.head, ix, i, asked)
 
 
-def _counts_asked_noun(q: Question, ix: StoryIndex, facts: Facts) -> bool:
+def _counts_asked_noun(q: Question, ix: StoryIndex, i: int, facts: Facts) -> bool:
     """When the story ever counts the asked noun ("29 people"), a count of something else
     ("eight states") does not answer "how many people"; when it never does, any count
     may be the answer in other words ("12 civilians" for "how many people")."""
     asked = set(q.counted)
-    if not asked & ix.counted_terms:
+    if asked & set(facts.counted):
         return True
-    return bool(asked & set(facts.counted))
+    # The asked noun is in the sentence, or counted elsewhere in the story, but this
+    # number counts something else ("300 farms ... the farmers' union").
+    return not asked & (ix.sentence_sets[i] | ix.counted_terms)
 
 
 def _counts_another_event(q: Question, text: str) -> bool:

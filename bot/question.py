@@ -131,6 +131,8 @@ def _kind(low: str, speaker: str | None) -> tuple[Kind, set[str]]:
     for i, token in enumerate(tokens[:-1]):
         if token == "how" and tokens[i + 1] in _HOW_FRAMES:
             return _HOW_FRAMES[tokens[i + 1]], set(tokenize(tokens[i + 1])) | {tokens[i + 1]}  # type: ignore[return-value]
+        if token == "how" and _measures(tokens[i + 1:]):
+            return "how_many", set()  # "how cold did it get": a measurement, a number
     first = tokens[0] if tokens else ""
     if "when" in tokens[:3] or (first in {"what", "which"} and len(tokens) > 1
                                 and tokens[1] in _WHEN_NOUNS):
@@ -148,6 +150,12 @@ def _kind(low: str, speaker: str | None) -> tuple[Kind, set[str]]:
     if first == "how":
         return "how", set()
     return ("said" if speaker else "what"), set()
+
+
+def _measures(after_how: list[str]) -> bool:
+    """"How cold did it get", "how tall is the tower": an adjective then an auxiliary."""
+    return len(after_how) > 1 and after_how[1] in _AUX and bool(tokenize(after_how[0])) \
+        and after_how[0] not in _AUX
 
 
 def _head(low: str) -> str | None:

@@ -21,9 +21,23 @@ if TYPE_CHECKING:
     from index.story import Sentence, Story
 
 # Misspelt names ("Dhankar" for "Dhankhar", "Prassad") still match; short words must be
-# exact, because at five letters one edit already joins unrelated words (fund/found).
+# exact, because at five letters one edit already joins unrelated words (fund/found), and
+# the cutoff keeps apart words that share a stem's letters ("governor" / "govern").
 _FUZZY_MIN_LENGTH = 6
-_FUZZY_CUTOFF = 85
+_FUZZY_CUTOFF = 88
+
+
+def _graded_forms(term: str) -> list[str]:
+    """Comparative and superlative forms and bases, which the Snowball stemmer keeps
+    apart: "cold" ~ "coldest", "hottest" ~ "hot", "latest" ~ "late"."""
+    if not term.isalpha() or len(term) < 3:
+        return []
+    forms = [term + "est", term + "er", term + term[-1] + "est", term + term[-1] + "er"]
+    for suffix in ("est", "er"):
+        base = term[: -len(suffix)]
+        if term.endswith(suffix) and len(base) >= 3:
+            forms += [base, base + "e", base[:-1] if len(base) > 3 and base[-1] == base[-2] else base]
+    return forms
 
 
 class StoryIndex:
@@ -81,9 +95,13 @@ class StoryIndex:
         vocabulary = sorted(self.vocabulary)
         matched = []
         for term in terms:
-            if term in self.vocabulary or len(term) < _FUZZY_MIN_LENGTH or term.isdigit():
+            graded = [f for f in _graded_forms(term) if f in self.vocabulary]
+            if term in self.vocabulary or term.isdigit() or graded:
+                matched.append(graded[0] if graded and term not in self.vocabulary else term)
+            elif len(term) < _FUZZY_MIN_LENGTH:
                 matched.append(term)
-                continue
-            best = process.extractOne(term, vocabulary, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-            matched.append(best[0] if best else term)
+            else:
+                best = process.extractOne(term, vocabulary, scorer=fuzz.ratio,
+                                          score_cutoff=_FUZZY_CUTOFF)
+                matched.append(best[0] if best else term)
         return matched

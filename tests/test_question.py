@@ -16,6 +16,8 @@ from bot.question import MAX_QUESTION_CHARS, analyze, clean
     ("How many people were hurt?", "how_many"),
     ("In how many towns did it rain?", "how_many"),
     ("How much did the stadium cost?", "how_much"),
+    ("How tall is the new tower?", "how_many"),
+    ("how cold did it get", "how_many"),
     ("how big a fine was imposed", "how_much"),
     ("Which airline cancelled flights?", "which"),
     ("Is the bridge open?", "yes_no"),
