@@ -89,8 +89,8 @@ def answer(question: str, stories: Sequence[Story]) -> Answer:
     best = max(ranked, key=lambda c: (c[0].answers, c[0].coverage, c[0].score) if c else (False, 0, 0))
     if not best or best[0].score <= 0:
         return Answer(question=question, answered=False, kind=q.kind,
-                      answer=defuse_mentions(f"The story doesn't say. ({_ask_about(q)})"))
-    return _reply(question, q, best)
+                      answer=f"{_not_said(len(stories))} ({_ask_about(q)})")
+    return _reply(question, q, best, len(stories))
 
 
 # -- ranking ---------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ def _attributed_sentences(ix: StoryIndex, speaker_terms: list[str]) -> set[int]:
 
 # -- the reply -------------------------------------------------------------------------------
 
-def _reply(question: str, q: Question, cands: list[_Candidate]) -> Answer:
+def _reply(question: str, q: Question, cands: list[_Candidate], n_stories: int) -> Answer:
     top = cands[0]
     story = top.story
     shown = _with_context(story, top.index)
@@ -269,7 +269,7 @@ def _reply(question: str, q: Question, cands: list[_Candidate]) -> Answer:
     if top.answers:
         text = quote
     else:
-        text = (f"The story doesn't say. ({_ask_about(q)}) The closest passage, which does not "
+        text = (f"{_not_said(n_stories)} ({_ask_about(q)}) The closest passage, which does not "
                 f"answer it:\n{quote}")
     return Answer(question=question, answered=top.answers, answer=defuse_mentions(text),
                   citations=citations, kind=q.kind, story_id=story.id)
@@ -321,6 +321,10 @@ def _citation(story: Story, index: int) -> Citation:
         sentence_id=sentence.id, speaker=statement.speaker if statement else None,
         role=statement.role if statement else None,
     )
+
+
+def _not_said(n_stories: int) -> str:
+    return "The story doesn't say." if n_stories == 1 else "None of the stories says."
 
 
 def _ask_about(q: Question) -> str:

@@ -98,7 +98,8 @@ def test_several_stories_answer_from_the_best_and_cite_it(bridge, orchard) -> No
 
 
 def test_several_stories_abstain_when_none_answers(bridge, orchard) -> None:
-    assert not answer("What is the capital of France?", [bridge, orchard]).answered
+    result = answer("What is the capital of France?", [bridge, orchard])
+    assert not result.answered and result.answer.startswith("None of the stories says.")
 
 
 def test_no_story_is_a_clear_reply() -> None:
