@@ -19,7 +19,14 @@ from pydantic import BaseModel, Field
 from bot.lookup import describe, statements_by
 from bot.question import TYPED_KINDS, Question, analyze
 from bot.safe_text import defuse_mentions
-from index.features import REPORTING_VERBS, Facts, opens_with_reference, verbs_after, words
+from index.features import (
+    REPORTING_VERBS,
+    Facts,
+    opens_with_reference,
+    terms_of,
+    verbs_after,
+    words,
+)
 from index.quotes import Statement
 from index.search import StoryIndex
 from index.story import Sentence, Story
@@ -205,14 +212,14 @@ def _counts_another_event(q: Question, text: str) -> bool:
 def _has_event_date(facts: Facts, asked: set[str]) -> bool:
     """A date that dates what is asked about. News dates the saying ("said on Sunday");
     such a date answers only a question about that saying ("when did she allege...")."""
-    speech = [v for v in facts.speech_dates if tokenize(v)[0] in asked]
+    speech = [v for v in facts.speech_dates if terms_of(v)[0] in asked]
     plain_dates = len(facts.dates) - len(facts.speech_dates)
     return plain_dates > 0 or bool(speech)
 
 
 def _new_name(name: str, asked: set[str]) -> bool:
     """A name that is not just the question's own subject repeated."""
-    return not set(tokenize(name)) <= asked
+    return not set(terms_of(name)) <= asked
 
 
 def _names_instance(head: str | None, ix: StoryIndex, i: int, asked: set[str]) -> bool:
@@ -253,7 +260,7 @@ def _attributed_sentences(ix: StoryIndex, speaker_terms: list[str]) -> set[int]:
             inverted = k > 0 and tokens[k - 1] in {",", '"'} or token == "according"
             before = tokens[max(0, k - _ATTRIBUTION_WINDOW): k]
             after = tokens[k + 1: k + 1 + _ATTRIBUTION_WINDOW] if inverted else []
-            if head in tokenize(" ".join(before + after)):
+            if any(head in terms_of(w) for w in before + after):
                 found.add(i)
     return found
 

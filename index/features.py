@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.normalize import normalize
 from index.tokens import STOP_WORDS, tokenize
@@ -110,6 +111,12 @@ def proper_words(texts: list[str]) -> frozenset[str]:
     return frozenset(capitalised - lower)
 
 
+@lru_cache(maxsize=65536)
+def terms_of(phrase: str) -> tuple[str, ...]:
+    """`tokenize`, cached: the same words and names are looked at for every question."""
+    return tuple(tokenize(phrase))
+
+
 def opens_with_reference(text: str) -> bool:
     """Whether `text` leans on the sentence before it: it opens with a pronoun or a
     back-reference ("They also claimed...", "The firm said...")."""
@@ -139,7 +146,7 @@ def _counted(tokens: list[str]) -> list[str]:
     for i, token in enumerate(tokens):
         if _numbers([token]):
             for word in tokens[i + 1: i + 4]:
-                found.extend(tokenize(word))
+                found.extend(terms_of(word))
     return found
 
 
@@ -236,10 +243,10 @@ def names_instance_of(text: str, head: str, exclude: set[str], proper: frozenset
         is_number = any(ch.isdigit() for ch in token)
         if not (is_number or _is_name_word(tokens, i, proper)):
             return False
-        return not set(tokenize(token)) <= exclude
+        return not set(terms_of(token)) <= exclude
 
     for k, token in enumerate(tokens):
-        if head not in tokenize(token):
+        if head not in terms_of(token):
             continue
         j = k + 1
         while j < len(tokens) and tokens[j].lower() in _APPOSITION_GLUE:
@@ -258,11 +265,11 @@ def verbs_after(text: str, noun: str) -> set[str]:
     tokens = [t.lower() for t in words(text)]
     found = set()
     for k, token in enumerate(tokens):
-        if noun not in tokenize(token):
+        if noun not in terms_of(token):
             continue
         j = k + 1
         while j < len(tokens) and tokens[j] in _BE | {"have", "has", "had"}:
             j += 1
         if j < len(tokens) and tokens[j].isalpha() and (tokens[j - 1] in _BE or tokens[j].endswith("ed")):
-            found.update(tokenize(tokens[j]))
+            found.update(terms_of(tokens[j]))
     return found
