@@ -184,7 +184,9 @@ def _holds_answer(q: Question, ix: StoryIndex, i: int, terms: list[str]) -> bool
     if q.kind == "where":
         return any(_new_name(p, asked) for p in facts.places)
     if q.kind == "who":
-        return any(_new_name(n, asked) for n in facts.names)
+        # "Who is the governor?" wants a name; "who was hurt?" may be "five people".
+        candidates = facts.names if q.wants_name else facts.names + facts.people
+        return any(_new_name(n, asked) for n in candidates)
     return _names_instance(q.head, ix, i, asked)
 
 

@@ -47,6 +47,7 @@ _ACCORDING_TO = re.compile(
     rf"which|{'|'.join(_AUX)})\b)"
 )
 # Words after "how" that frame the question rather than name its topic.
+_WHO_IS = re.compile(r"\bwho\s+(?:is|was|are|were)\s+(?:the|a|an)\b")
 _HOW_FRAMES = {"many": "how_many", "long": "how_many", "old": "how_many", "far": "how_many",
                "often": "how_many", "much": "how_much", "big": "how_much", "large": "how_much"}
 _WHEN_NOUNS = {"date", "day", "year", "month", "time"}
@@ -63,6 +64,8 @@ class Question(BaseModel):
     entities: list[str] = Field(default_factory=list, description="Capitalised names as written")
     speaker: str | None = Field(default=None, description="X in 'what did X say', 'according to X'")
     head: str | None = Field(default=None, description="Stemmed noun of 'which X'")
+    wants_name: bool = Field(default=False, description="'Who is the X?': a proper name, not "
+                             "'officials'")
     counted: list[str] = Field(default_factory=list, description="Stems of N in 'how many N'")
     passive: tuple[str, str] | None = Field(
         default=None, description="Stemmed (noun, verb) of 'how many N were V-ed'")
@@ -85,6 +88,7 @@ def analyze(raw: str) -> Question:
     terms = [t for t in tokenize(rest) if t not in frame]
     return Question(text=text, kind=kind, terms=terms, entities=_entities(text), speaker=speaker,
                     head=head, counted=_counted(rest) if kind == "how_many" else [],
+                    wants_name=kind == "who" and bool(_WHO_IS.search(rest)),
                     passive=_passive(rest) if kind == "how_many" else None)
 
 

@@ -41,6 +41,18 @@ REPORTING_VERBS = frozenset(
 # Openings that point back to an earlier sentence ("They also claimed...").
 _REFERENCE_OPENINGS = ("they ", "it ", "he ", "she ", "this ", "these ", "those ", "that ",
                        "such ", "the move", "the company", "the firm", "his ", "her ", "its ")
+# Nouns that name people or organisations without capitals ("five people", "an official",
+# "the police"): answers to "who" as much as names are. General news vocabulary, stemmed.
+PERSON_NOUNS = frozenset(term for word in """
+    people person man men woman women child children boy girl family families resident
+    citizen voter worker employee staff student teacher doctor nurse patient farmer official
+    officer police soldier troops minister ministry government authority authorities agency
+    department company firm group organisation organization union council committee court
+    judge party leader president chairman chairwoman chairperson chief director executive
+    spokesperson spokesman spokeswoman lawyer activist journalist reporter user member
+    politician businessman businessmen victim protester witness expert researcher scientist
+    owner founder investor fan player team
+    """.split() for term in tokenize(word))
 _WORD = re.compile(r"(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Capt|St)\.|"
                    r"[A-Za-z0-9][\w'&-]*(?:[.,]\d+)*[\w]*|[^\w\s]")
 _SENTENCE_OPENERS = frozenset('.!?:;"\'([')
@@ -71,6 +83,7 @@ class Facts:
     dates: tuple[str, ...] = ()
     speech_dates: tuple[str, ...] = ()  # reporting verbs a date follows: "said on Sunday"
     names: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()  # person and organisation nouns: "officials", "police"
     places: tuple[str, ...] = ()
 
 
@@ -92,6 +105,7 @@ def sentence_facts(text: str, proper_words: frozenset[str] = frozenset()) -> Fac
         dates=tuple(dates),
         speech_dates=tuple(speech_dates),
         names=tuple(" ".join(tokens[a:b]) for a, b in spans),
+        people=tuple(t for t in tokens if set(terms_of(t.lower())) & PERSON_NOUNS),
         places=tuple(" ".join(tokens[a:b]) for a, b in spans if _after_locative(tokens, a)),
     )
 

@@ -46,6 +46,7 @@ def test_question_kinds_find_the_sentence(bridge, question: str, expected: str) 
     ("How much could the losses reach?", "12 million euros"),
     ("When did the frost hit?", "on Sunday night"),
     ("Where was the coldest place?", "in Lorca"),
+    ("Who gave the figure of 300 farms?", "farmers' union"),  # "who" without a name
     ("How cold did it get?", "minus six degrees"),  # "cold" finds "coldest"
 ])
 def test_answer_types_pick_the_fact_bearing_sentence(orchard, question: str, expected: str) -> None:
@@ -66,6 +67,16 @@ def test_abstains_when_the_story_does_not_say(bridge, question: str) -> None:
     result = answer(question, [bridge])
     assert not result.answered
     assert result.answer.startswith("The story doesn't say")
+
+
+@pytest.mark.parametrize("question", [
+    "Who is the regional governor?",        # a role noun is no name for "who is the X"
+    "How much will the loans be worth?",    # no amount for the loans
+    "When will the loans be paid?",
+    "Where is the union headquartered?",
+])
+def test_abstains_on_near_topic_questions(orchard, question: str) -> None:
+    assert not answer(question, [orchard]).answered
 
 
 def test_abstention_shows_closest_passage_marked_as_such(bridge) -> None:

@@ -81,3 +81,8 @@ def test_mentions_and_markdown_are_removed() -> None:
     assert clean("@everyone **Who** is <@123> the __mayor__? <@&9> <#77> <:wave:12345>") \
         == "Who is the mayor?"
     assert analyze("<@!42> who is the mayor").kind == "who"
+
+
+def test_who_is_the_role_wants_a_name() -> None:
+    assert analyze("Who is the regional governor?").wants_name
+    assert not analyze("Who was hurt in the crash?").wants_name
