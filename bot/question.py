@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from index.features import REPORTING_VERBS, words
 from index.normalize import normalize
-from index.tokens import tokenize
+from index.tokens import STOP_WORDS, tokenize
 
 Kind = Literal[
     "who", "when", "where", "how_many", "how_much", "which", "said", "yes_no", "why", "how",
@@ -107,9 +107,17 @@ def _input_problem(text: str) -> str | None:
     if not letters and not any(c.isdigit() for c in text):
         return "I couldn't find any words in that question; please ask it in words."
     latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
-    if latin < len(letters) / 2:
+    if latin < len(letters) / 2 or _foreign_latin(text):
         return "I can only answer questions asked in English."
     return None
+
+
+def _foreign_latin(text: str) -> bool:
+    """Another language in Latin script: accented letters (or ¿ ¡) and not one English
+    function word ("¿Quién dirige el comité?", "Wer ist der Bürgermeister?")."""
+    accented = any(c.isalpha() and not c.isascii() for c in text) or text.startswith(("¿", "¡"))
+    english = any(w in STOP_WORDS for w in re.findall(r"[a-z']+", text.lower()))
+    return accented and not english
 
 
 def _speaker(low: str) -> tuple[str | None, str]:

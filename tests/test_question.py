@@ -70,6 +70,8 @@ def test_entities_are_capitalised_names_after_the_first_word() -> None:
     ("🙂🙂🎉", "couldn't find any words"),
     ("市长是谁？", "only answer questions asked in English"),
     ("Кто мэр города?", "only answer questions asked in English"),
+    ("¿Quién dirige el comité?", "only answer questions asked in English"),
+    ("Wer ist der Bürgermeister?", "only answer questions asked in English"),
     ("x" * (MAX_QUESTION_CHARS + 1), "under 1,000"),
     ("word " * 20_000, "characters long"),
 ])
@@ -86,3 +88,8 @@ def test_mentions_and_markdown_are_removed() -> None:
 def test_who_is_the_role_wants_a_name() -> None:
     assert analyze("Who is the regional governor?").wants_name
     assert not analyze("Who was hurt in the crash?").wants_name
+
+
+def test_english_with_accents_is_still_english() -> None:
+    assert analyze("Who is the café owner in Zürich?").problem is None
+    assert analyze("purple monkey dishwasher").problem is None
