@@ -35,6 +35,8 @@ from index.tokens import tokenize
 log = logging.getLogger(__name__)
 
 MAX_CITATIONS = 3
+# A reply fits one Discord message (2,000 characters) with room for the caller's framing.
+MAX_REPLY_CHARS = 1800
 # Weights of the ranking score: sentence BM25, its paragraph's BM25, weighted coverage of
 # the question's terms. Sentence evidence leads; the paragraph breaks ties between
 # sentences of one quotation or list (see bench/retrieval_params.py for the comparison).
@@ -272,9 +274,10 @@ def _attributed_sentences(ix: StoryIndex, speaker_terms: list[str]) -> set[int]:
 def _reply(question: str, q: Question, cands: list[_Candidate], n_stories: int) -> Answer:
     top = cands[0]
     story = top.story
-    shown = _with_context(story, top.index)
     citations = [_citation(story, c.index) for c in cands[:MAX_CITATIONS]]
-    quote = _quote(story, shown)
+    quote = _quote(story, _with_context(story, top.index))
+    if len(quote) > MAX_REPLY_CHARS:  # the sentence alone, rather than a reply Discord refuses
+        quote = _quote(story, [top.index])
     if top.answers:
         text = quote
     else:
