@@ -277,7 +277,7 @@ def verbs_after(text: str, noun: str) -> set[str]:
     """Stems of the verbs that follow `noun` (a stem) in `text`, in the passive or as a
     past tense: "five people were lynched", "nine members supported" → lynch, support."""
     tokens = [t.lower() for t in words(text)]
-    found = set()
+    found: set[str] = set()
     for k, token in enumerate(tokens):
         if noun not in terms_of(token):
             continue
