@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from story_factory import BRIDGE, ORCHARD, bridge_with_statements, make_story
 
 from bot.answer import answer
@@ -186,3 +188,14 @@ def test_cli_ask_json_contract(tmp_path) -> None:
          "mayor?"], capture_output=True, text=True, check=True).stdout
     data = json.loads(out)
     assert data["answered"] and "Helen Okafor" in data["citations"][0]["sentence"]
+
+
+_BRIDGE_FOR_FUZZ = make_story(BRIDGE, "bridge")  # hypothesis tests take no fixtures
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gets_a_reply_without_live_mentions(question: str) -> None:
+    result = answer(question, [_BRIDGE_FOR_FUZZ])
+    assert result.answer.strip()
+    assert "@everyone" not in result.answer and "@here" not in result.answer
