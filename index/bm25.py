@@ -49,3 +49,4 @@ class PassageIndex:
         """The best `n` (passage index, score) pairs, best first; ties keep reading order."""
         ranked = sorted(enumerate(self.scores(query)), key=lambda pair: (-pair[1], pair[0]))
         return ranked[:n]
+
