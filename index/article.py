@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -154,20 +154,24 @@ def _parse_json(text: str, name: str) -> Article:
 def _parse_html(text: str, name: str) -> Article:
     try:
         import trafilatura  # optional extra: only HTML input needs it
+        from trafilatura.settings import Document
     except ImportError:
         raise ArticleError(
             f"{name}: HTML articles need the html extra: pip install 'storybot[html]'"
         ) from None
-    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
-                                      include_tables=False, favor_recall=True)
-    if doc is None or not (doc.text or "").strip():
+    extracted = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
+                                            include_tables=False, favor_recall=True)
+    doc: dict[str, Any] = extracted.as_dict() if isinstance(extracted, Document) else {}
+    body = str(doc.get("text") or "")
+    if not body.strip():
         raise ArticleError(f"{name}: no article text found in this HTML page")
-    title = _clean(doc.title)
-    lines = [line.strip() for line in doc.text.split("\n")]
+    title = _clean(doc.get("title"))
+    lines = [line.strip() for line in body.split("\n")]
     paragraphs = [line for line in lines if line and line != title]
     return Article(
-        title=title, source=_clean(doc.sitename), url=_clean(doc.url), date=parse_date(doc.date),
-        byline=_clean(doc.author), paragraphs=paragraphs, format="html",
+        title=title, source=_clean(doc.get("sitename")), url=_clean(doc.get("url")),
+        date=parse_date(doc.get("date")), byline=_clean(doc.get("author")),
+        paragraphs=paragraphs, format="html",
     )
 
 
