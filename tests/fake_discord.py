@@ -33,8 +33,9 @@ Gateway -> bot (events)
   without GUILD_MESSAGES / DM_MESSAGES nothing is delivered; without MESSAGE_CONTENT, guild
   messages that do not mention the bot arrive with empty content, embeds and attachments.
 - ``await dispatch_command("story add", {"file": attachment}, user=..., permissions=...,
-  channel=...)`` -> ``FakeInteraction``. A space in the name selects a subcommand. Option
-  types follow the Python values: str, int, float, bool, or an attachment dict.
+  channel=..., app_permissions=...)`` -> ``FakeInteraction``. A space in the name selects a
+  subcommand. Option types follow the Python values: str, int, float, bool, or an
+  attachment dict.
 - ``await dispatch_autocomplete("quote", {"speaker": "pra"}, focused="speaker")``.
 - ``await dispatch_message_command("Ask StoryBot", message)`` (message context menu).
 - ``add_attachment(filename, data, content_type)`` -> an attachment payload whose ``url`` is
@@ -104,6 +105,8 @@ if TYPE_CHECKING:
     import pytest
 
 API_PREFIX = "/api/v10"
+# Shaped like a real bot token (id.timestamp.hmac) so token checks accept it.
+FAKE_TOKEN = "MTE5ODc2NTQzMjEwOTg3NjU0.GfakeX.fake-token-for-tests-only_0123456789"
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
 CONTENT_LIMIT = 2000
@@ -133,10 +136,15 @@ COMPONENT = 3
 AUTOCOMPLETE = 4
 ALLOWED_CALLBACKS = {APPLICATION_COMMAND: {4, 5, 9}, COMPONENT: {4, 5, 6, 7, 9}, AUTOCOMPLETE: {8}}
 
-ADMINISTRATOR = 1 << 3
 MANAGE_GUILD = 1 << 5
-# View channel, send messages, embed links, attach files, read history, use app commands.
-MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 31)
+EMBED_LINKS = 1 << 14
+# View channel, send messages (also in threads), embed links, attach files, read history,
+# use application commands: @everyone's usual permissions.
+MEMBER_PERMISSIONS = (
+    (1 << 10) | (1 << 11) | EMBED_LINKS | (1 << 15) | (1 << 16) | (1 << 31) | (1 << 38)
+)
+# What the bot is invited with; clear EMBED_LINKS to test a plain-text fallback.
+BOT_PERMISSIONS = MEMBER_PERMISSIONS
 
 _COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
 _MENTION = re.compile(r"<@(!?|&)(\d+)>")
@@ -506,7 +514,7 @@ class FakeDiscord:
     def __init__(
         self,
         *,
-        token: str = "fake-bot-token",
+        token: str = FAKE_TOKEN,
         interaction_deadline: float = INTERACTION_DEADLINE,
         heartbeat_interval_ms: int = 41_250,
         enabled_intents: int = 0,
@@ -1260,10 +1268,14 @@ class FakeDiscord:
         kind: int,
         data: dict[str, Any],
         *,
-        user: dict[str, Any] | None,
-        permissions: int,
-        channel: dict[str, Any] | None,
+        user: dict[str, Any] | None = None,
+        permissions: int = MEMBER_PERMISSIONS,
+        channel: dict[str, Any] | None = None,
+        app_permissions: int = BOT_PERMISSIONS,
     ) -> FakeInteraction:
+        """An interaction from ``user`` (default ``self.user``) with member ``permissions``,
+        in ``channel`` (default ``self.channel``; ``self.dm_channel`` for a DM), where the bot
+        has ``app_permissions``."""
         user = user or self.user
         channel = channel or self.channel
         payload: dict[str, Any] = {
@@ -1277,7 +1289,7 @@ class FakeDiscord:
             "channel": channel,
             "locale": "en-US",
             "entitlements": [],
-            "app_permissions": str(MEMBER_PERMISSIONS | ADMINISTRATOR),
+            "app_permissions": str(app_permissions),
             "attachment_size_limit": 10 * 1024 * 1024,
         }
         if channel["type"] == 1:
@@ -1301,45 +1313,23 @@ class FakeDiscord:
         return ix
 
     async def dispatch_command(
-        self,
-        name: str,
-        options: dict[str, Any] | None = None,
-        *,
-        user: dict[str, Any] | None = None,
-        permissions: int = MEMBER_PERMISSIONS,
-        channel: dict[str, Any] | None = None,
+        self, name: str, options: dict[str, Any] | None = None, **context: Any
     ) -> FakeInteraction:
-        """A slash command; ``"story add"`` runs subcommand ``add`` of ``/story``."""
+        """A slash command; ``"story add"`` runs subcommand ``add`` of ``/story``.
+        ``context``: user, permissions, channel, app_permissions (see ``_interaction``)."""
         data = self._command_data(name, options or {}, focused=None)
         return await self._dispatch_interaction(
-            self._interaction(
-                APPLICATION_COMMAND, data, user=user, permissions=permissions, channel=channel
-            )
+            self._interaction(APPLICATION_COMMAND, data, **context)
         )
 
     async def dispatch_autocomplete(
-        self,
-        name: str,
-        options: dict[str, Any],
-        focused: str,
-        *,
-        user: dict[str, Any] | None = None,
-        channel: dict[str, Any] | None = None,
+        self, name: str, options: dict[str, Any], focused: str, **context: Any
     ) -> FakeInteraction:
         data = self._command_data(name, options, focused=focused)
-        return await self._dispatch_interaction(
-            self._interaction(
-                AUTOCOMPLETE, data, user=user, permissions=MEMBER_PERMISSIONS, channel=channel
-            )
-        )
+        return await self._dispatch_interaction(self._interaction(AUTOCOMPLETE, data, **context))
 
     async def dispatch_message_command(
-        self,
-        name: str,
-        message: dict[str, Any],
-        *,
-        user: dict[str, Any] | None = None,
-        channel: dict[str, Any] | None = None,
+        self, name: str, message: dict[str, Any], **context: Any
     ) -> FakeInteraction:
         data = {
             "id": str(snowflake_now()),
@@ -1349,13 +1339,7 @@ class FakeDiscord:
             "resolved": {"messages": {message["id"]: message}},
         }
         return await self._dispatch_interaction(
-            self._interaction(
-                APPLICATION_COMMAND,
-                data,
-                user=user,
-                permissions=MEMBER_PERMISSIONS,
-                channel=channel,
-            )
+            self._interaction(APPLICATION_COMMAND, data, **context)
         )
 
     def _command_data(
