@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from fake_discord import (
     EPHEMERAL,
     MANAGE_GUILD,
     MEMBER_PERMISSIONS,
+    MESSAGE_CONTENT,
     CapturedRequest,
     FakeDiscord,
     FakeInteraction,
@@ -31,10 +33,16 @@ SAMPLE_ID = "whatsapp-regret-ndtv-2019-11-21"
 
 
 @pytest.fixture
-async def client(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterator[StoryBotClient]:
+async def client(
+    fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> AsyncIterator[StoryBotClient]:
+    """StoryBot connected to the fake; an error logged during the test fails it."""
     bot = StoryBotClient(StoryBot(tmp_path / "data"), guild_ready_timeout=0.01)
-    async with run_bot(fake_discord, bot):
-        yield bot
+    with caplog.at_level(logging.INFO):
+        async with run_bot(fake_discord, bot):
+            yield bot
+    errors = [r.getMessage() for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
+    assert not errors, errors
 
 
 def replies(fake: FakeDiscord) -> list[CapturedRequest]:
@@ -396,3 +404,49 @@ async def test_command_spam_gets_a_friendly_cooldown(
     assert all(THAROOR in m["embeds"][0]["description"] for m in messages[:3])
     assert messages[3]["flags"] & EPHEMERAL
     assert "try again in" in messages[3]["embeds"][0]["description"]
+
+
+# -- errors and start-up -------------------------------------------------------------------
+
+
+async def test_unexpected_errors_are_logged_with_context_and_answered_politely(
+    fake_discord: FakeDiscord,
+    client: StoryBotClient,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("engine exploded")
+
+    monkeypatch.setattr(client.service, "ask", broken)
+    ix = await fake_discord.dispatch_command("ask", {"question": "who heads the committee?"})
+    message = await answer_of(fake_discord, ix)
+    assert message["flags"] & EPHEMERAL
+    assert "Sorry, something went wrong" in message["embeds"][0]["description"]
+    assert "engine exploded" not in json.dumps(message)
+    [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert f"/ask (user {fake_discord.user['id']}, guild {fake_discord.guild['id']}" in (
+        record.getMessage()
+    )
+    assert record.exc_info is not None
+    caplog.clear()
+
+
+async def test_slash_commands_work_in_a_dm_but_cannot_change_stories(
+    fake_discord: FakeDiscord, client: StoryBotClient
+) -> None:
+    dm = fake_discord.dm_channel
+    ix = await fake_discord.dispatch_command(
+        "ask", {"question": "who heads the committee?"}, channel=dm
+    )
+    assert THAROOR in (await answer_of(fake_discord, ix))["embeds"][0]["description"]
+    ix = await fake_discord.dispatch_command("story remove", {"story": SAMPLE_ID}, channel=dm)
+    assert "in a server" in (await answer_of(fake_discord, ix))["embeds"][0]["description"]
+
+
+async def test_start_up_logs_how_mentions_work_once(
+    fake_discord: FakeDiscord, client: StoryBotClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    notes = [r for r in caplog.get_records("setup") if "Message Content" in r.getMessage()]
+    assert len(notes) == 1
+    assert not fake_discord.intents & MESSAGE_CONTENT
