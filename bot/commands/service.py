@@ -97,7 +97,7 @@ class StoryBot:
         chosen = self.story(caller, story)
         self.active.set(caller.place, chosen.id)
         text = f"Now using {views.bold(chosen.title)} (`{chosen.id}`)."
-        return views.notice(text, ephemeral=False)
+        return views.notice(text)
 
     def check_add(self, caller: Caller, filename: str, size: int) -> None:
         """Whether ``caller`` may add this file: callable before downloading it."""
@@ -113,7 +113,7 @@ class StoryBot:
         title, ident = views.bold(result.info.title), result.info.id
         lines = [f"{title} {verb} `{ident}`; it is now the active story."]
         lines += [f"Note: {views.escape(w)}" for w in result.warnings]
-        return views.notice("\n".join(lines), ephemeral=False)
+        return views.notice("\n".join(lines))
 
     def story_remove(self, caller: Caller, story: str) -> Reply:
         self._require_manager(caller, "remove stories")
@@ -123,7 +123,7 @@ class StoryBot:
             self._stories.pop((library.data_dir, info.id), None)
         if self.active.get(caller.place) == info.id:
             self.active.set(caller.place, None)
-        return views.notice(f"Removed {views.bold(info.title)} (`{info.id}`).", ephemeral=False)
+        return views.notice(f"Removed {views.bold(info.title)} (`{info.id}`).")
 
     def help(self, caller: Caller) -> Reply:
         return views.help_reply()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.commands.catalog import COMMANDS
 from bot.commands.markdown import bold, escape, link, quote
-from bot.commands.reply import ERROR_COLOUR, Embed, Field, Reply
+from bot.commands.reply import ERROR_COLOUR, MAX_FIELDS, Embed, Field, Reply
 from index.story import Story, StoryInfo
 
 if TYPE_CHECKING:
@@ -27,9 +27,9 @@ def footer(info: StoryInfo | None = None) -> str:
     return f"{BRAND} · story: {info.id}" if info else BRAND
 
 
-def notice(text: str, *, ephemeral: bool = True) -> Reply:
-    """A short confirmation or error, as plain text."""
-    return Reply(content=text, ephemeral=ephemeral)
+def notice(text: str) -> Reply:
+    """A short confirmation that the channel sees, as plain text."""
+    return Reply(content=text)
 
 
 def problem(text: str) -> Reply:
@@ -52,7 +52,7 @@ def answer_reply(answer: Answer, story: Story) -> Reply:
     else:
         description = quote(top.sentence)
         if top.speaker:
-            description += "\n— " + escape(", ".join(p for p in (top.speaker, top.role) if p))
+            description += "\n— " + _who(top.speaker, top.role)
         fields = [Field(name="Source", value=source_line(story.info, top.paragraph))]
     embed = Embed(title=escape(answer.question), description=description, fields=fields,
                   footer=footer(story.info))
@@ -72,9 +72,9 @@ def summary_reply(summary: Summary, story: Story) -> Reply:
     said = [f"{quote(line.text)}\n— {_who(line.speaker, line.role)} (¶{line.paragraph})"
             for line in summary.statements]
     dated = _dated_source(story.info)
+    header = [escape(dated)] if dated else []
     embed = Embed(title=escape(story.title), url=story.info.url,
-                  description="\n\n".join([escape(dated)] * bool(dated) + facts + said),
-                  footer=footer(story.info))
+                  description="\n\n".join(header + facts + said), footer=footer(story.info))
     return Reply(embeds=[embed])
 
 
@@ -87,6 +87,8 @@ def quotes_reply(found: Sequence[Quote], story: Story, speaker: str | None,
     where = source_line(story.info)
     description = (f"{len(found)} found in {where}" if found
                    else f"None found in {where}. Try /speakers for who is quoted.")
+    if len(found) > MAX_FIELDS:
+        description += f"; the first {MAX_FIELDS} are shown."
     embed = Embed(title=escape(heading), description=description, fields=fields,
                   footer=footer(story.info))
     return Reply(embeds=[embed])
