@@ -541,6 +541,7 @@ class FakeDiscord:
         self._seq = 0
         self._sent: list[dict[str, Any]] = []  # dispatch frames of this session, for RESUME
         self._runner: web.AppRunner | None = None
+        self._handlers: dict[tuple[str, str], _Handler] = {}
         self.port = 0
         self._build_world()
 
@@ -698,6 +699,7 @@ class FakeDiscord:
     async def start(self) -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
+        self._handlers = self._route_table()
         for method, template in self._handlers:
             app.router.add_route(method, template, self._handle)
         app.router.add_route("*", "/{tail:.*}", self._handle)  # unknown routes: 404, recorded
@@ -929,8 +931,7 @@ class FakeDiscord:
             at=time.monotonic(),
         )
 
-    @property
-    def _handlers(self) -> dict[tuple[str, str], _Handler]:
+    def _route_table(self) -> dict[tuple[str, str], _Handler]:
         """(method, full route template) -> handler."""
         routes = {
             (method, API_PREFIX + route): handler for method, route, handler in self._api_routes()
