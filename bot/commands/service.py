@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from rapidfuzz import fuzz, process
 
 from bot.commands import views
+from bot.commands.markdown import bold, escape
 from bot.commands.places import ActiveStories, Caller, Place
 from bot.commands.reply import Reply, shorten
 from index.article import MAX_ARTICLE_BYTES
@@ -96,7 +97,7 @@ class StoryBot:
     def story_use(self, caller: Caller, story: str) -> Reply:
         chosen = self.story(caller, story)
         self.active.set(caller.place, chosen.id)
-        text = f"Now using {views.bold(chosen.title)} (`{chosen.id}`)."
+        text = f"Now using {bold(chosen.title)} (`{chosen.id}`)."
         return views.notice(text)
 
     def check_add(self, caller: Caller, filename: str, size: int) -> None:
@@ -110,9 +111,9 @@ class StoryBot:
             result = self.library(caller.place).add_bytes(data, filename)
         self.active.set(caller.place, result.info.id)
         verb = "is already here as" if result.duplicate else "added as"
-        title, ident = views.bold(result.info.title), result.info.id
+        title, ident = bold(result.info.title), result.info.id
         lines = [f"{title} {verb} `{ident}`; it is now the active story."]
-        lines += [f"Note: {views.escape(w)}" for w in result.warnings]
+        lines += [f"Note: {escape(w)}" for w in result.warnings]
         return views.notice("\n".join(lines))
 
     def story_remove(self, caller: Caller, story: str) -> Reply:
@@ -123,7 +124,7 @@ class StoryBot:
             self._stories.pop((library.data_dir, info.id), None)
         if self.active.get(caller.place) == info.id:
             self.active.set(caller.place, None)
-        return views.notice(f"Removed {views.bold(info.title)} (`{info.id}`).")
+        return views.notice(f"Removed {bold(info.title)} (`{info.id}`).")
 
     def help(self, caller: Caller) -> Reply:
         return views.help_reply()

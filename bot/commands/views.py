@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.commands.catalog import COMMANDS
-from bot.commands.markdown import bold, escape, link, quote
+from bot.commands.markdown import escape, link, quote
 from bot.commands.reply import ERROR_COLOUR, MAX_FIELDS, Embed, Field, Reply
 from index.story import Story, StoryInfo
 
@@ -95,7 +95,9 @@ def quotes_reply(found: Sequence[Quote], story: Story, speaker: str | None,
 
 
 def _who(speaker: str | None, role: str | None) -> str:
-    return escape(", ".join(p for p in (speaker or "Unnamed speaker", role) if p))
+    """'Name, role', the role left out when the name already says it ("WhatsApp spokesperson")."""
+    name = speaker or "Unnamed speaker"
+    return escape(f"{name}, {role}" if role and role.lower() not in name.lower() else name)
 
 
 def _statement(q: Quote) -> str:
@@ -104,11 +106,8 @@ def _statement(q: Quote) -> str:
 
 
 def speakers_reply(counts: Sequence[SpeakerCount], story: Story) -> Reply:
-    lines = [
-        f"{bold(c.speaker)}{f' ({escape(c.role)})' if c.role else ''} — "
-        f"{c.statements} statement{'s' if c.statements != 1 else ''}"
-        for c in counts
-    ]
+    lines = [f"{_who(c.speaker, c.role)} — {c.statements} "
+             f"statement{'' if c.statements == 1 else 's'}" for c in counts]
     description = "\n".join(lines) or "No one is quoted in this story."
     embed = Embed(title="Who is quoted", description=description,
                   fields=[Field(name="Story", value=source_line(story.info))],
