@@ -26,19 +26,24 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.discord.runner import run
-    from bot.settings import load_settings
-
-    return run(load_settings(args.data_dir))
-
-
-def _sync(args: argparse.Namespace) -> int:
-    from bot.discord.runner import sync
     from bot.settings import load_settings
 
     settings = load_settings(args.data_dir)
+    token = settings.bot_token()  # a missing token fails before discord.py is even imported
+    from bot.discord.runner import run
+
+    return run(settings, token)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
+
+    settings = load_settings(args.data_dir)
+    token = settings.bot_token()
+    from bot.discord.runner import sync
+
     guild = None if args.everywhere else args.guild or settings.dev_guild_id
-    count = sync(settings, guild)
+    count = sync(settings, token, guild)
     where = f"server {guild} (available now)" if guild else "every server (may take an hour)"
     sys.stdout.write(f"Registered {count} commands with {where}.\n")
     return 0

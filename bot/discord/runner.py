@@ -73,14 +73,12 @@ async def sync_commands(settings: Settings, token: str, guild_id: int | None) ->
         return await client.sync_commands(guild_id)
 
 
-def run(settings: Settings) -> int:
-    token = settings.bot_token()
+def run(settings: Settings, token: str) -> int:
     setup_logging(settings.log_level, token)
     asyncio.run(serve(settings, token))
     return 0
 
 
-def sync(settings: Settings, guild_id: int | None) -> int:
-    token = settings.bot_token()
+def sync(settings: Settings, token: str, guild_id: int | None) -> int:
     setup_logging(settings.log_level, token)
     return asyncio.run(sync_commands(settings, token, guild_id))
