@@ -73,7 +73,8 @@ Faults (for reliability tests)
 - ``rate_limit(route=..., method=..., retry_after=0.05, count=1, is_global=False)``: the next
   ``count`` matching requests get 429 with ``retry_after`` and the ``X-RateLimit-*`` and
   ``Via`` headers discord.py reads.
-- ``fail_next(count, status=500, route=..., method=...)``: 5xx for the next matching requests.
+- ``fail_next(count, status=500, route=..., method=...)``: that status (5xx, or e.g. 403)
+  for the next matching requests.
 - ``await drop_gateway(code=4000)``: close the websocket; discord.py reconnects and RESUMEs.
 - ``await send_reconnect()``: gateway op 7.
 Injected faults are not violations. Routes are templates such as
@@ -844,7 +845,7 @@ class FakeDiscord:
         fault.remaining -= 1
         if fault.status != 429:
             return json_response(
-                {"message": f"{fault.status}: Server Error", "code": 0}, fault.status
+                {"message": f"{fault.status}: injected fault", "code": 0}, fault.status
             )
         headers = {
             "Via": "1.1 google",  # discord.py treats a 429 without it as a Cloudflare ban

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -133,6 +134,17 @@ async def test_mention_spam_gets_try_again(
     texts = sorted(r.embeds[0]["description"] for r in sent)  # answers may finish in any order
     assert [THAROOR in t for t in texts] == [True, True, True, False]
     assert "try again in" in texts[3]
+
+
+async def test_a_reply_discord_refuses_is_logged_as_a_warning(
+    fake_discord: FakeDiscord, client: StoryBotClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_discord.fail_next(1, status=403, route=REPLY_ROUTE)
+    await fake_discord.dispatch_message("who heads the committee?", mention_bot=True)
+    await fake_discord.wait_for_request(lambda r: r.route == REPLY_ROUTE)
+    async with asyncio.timeout(2):
+        while not any("could not reply" in r.getMessage() for r in caplog.records):
+            await asyncio.sleep(0.01)
 
 
 # -- slash commands ------------------------------------------------------------------------------

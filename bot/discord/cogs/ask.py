@@ -16,7 +16,7 @@ from bot.commands.catalog import spec
 from bot.commands.views import problem
 from bot.discord.choices import story_autocomplete
 from bot.discord.cogs.common import costs_work, described
-from bot.discord.errors import error_reply
+from bot.discord.errors import cooldown_reply, error_reply
 from bot.discord.replies import caller_of, caller_of_message, render, respond
 
 if TYPE_CHECKING:
@@ -58,8 +58,11 @@ class AskCog(commands.Cog):
         if message.author.bot or not self._addressed(message):
             return
         reply = await self._answer(message)
-        await message.reply(**render(reply, embeds_allowed=_embeds_allowed(message)),
-                            mention_author=False)
+        try:
+            await message.reply(**render(reply, embeds_allowed=_embeds_allowed(message)),
+                                mention_author=False)
+        except discord.HTTPException as exc:  # e.g. no Send Messages permission there
+            log.warning("could not reply in channel %s: %s", message.channel.id, exc)
 
     def _addressed(self, message: discord.Message) -> bool:
         """A mention of the bot itself (not of a role it has), or any direct message."""
@@ -72,7 +75,7 @@ class AskCog(commands.Cog):
             return problem(NO_QUESTION)
         refused = self.bot.work_budget.spend(message.author.id)
         if refused:
-            return error_reply(refused, "")
+            return cooldown_reply(refused.retry_after)
         caller = caller_of_message(message)
         try:
             return await asyncio.to_thread(self.bot.service.ask, caller, question)
