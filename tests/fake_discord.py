@@ -79,6 +79,13 @@ Faults (for reliability tests)
 - ``await send_reconnect()``: gateway op 7.
 Injected faults are not violations. Routes are templates such as
 ``"/channels/{channel_id}/messages"`` or ``"/interactions/{interaction_id}/{token}/callback"``.
+
+Notes for load tests
+--------------------
+``dispatch_*`` returns once the event is sent; an interaction's 3 s run from then, so a
+backlog in the bot shows up as ``interaction-deadline`` violations. discord.py waits 1 s,
+3 s... before retrying a 5xx. StoryBot gives each user a work budget (3 per 20 s): spread
+load over ``make_user()`` users, or build the client with a larger ``WorkBudget``.
 """
 
 from __future__ import annotations
