@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -104,16 +104,14 @@ def _embed_text(embed: Embed) -> str:
     return "\n".join(lines)
 
 
-def chat(service: StoryBot, lines: Iterable[str], out: TextIO, prompt: str = "") -> None:
+def chat(service: StoryBot, lines: Iterable[str], out: TextIO) -> None:
     """Answer each line as the bot would; errors are replies too, as on Discord."""
     caller = Caller.local()
     table = handlers(service)
-    out.write(prompt)
     for line in lines:
         if line.strip():
             out.write(answer_line(table, caller, line) + "\n\n")
-        out.write(prompt)
-        out.flush()
+            out.flush()
 
 
 def answer_line(table: dict[str, Handler], caller: Caller, line: str) -> str:
@@ -127,9 +125,20 @@ def answer_line(table: dict[str, Handler], caller: Caller, line: str) -> str:
         return "! Sorry, something went wrong; see the log above."
 
 
+def _typed_lines() -> Iterator[str]:
+    """Lines typed at a prompt, with line editing and history, until Ctrl-D."""
+    import readline  # noqa: F401 -- imported for its effect on input()
+
+    sys.stdout.write("StoryBot console: /help lists the commands; Ctrl-D quits.\n")
+    while True:
+        try:
+            yield input(PROMPT)
+        except EOFError:
+            sys.stdout.write("\n")
+            return
+
+
 def main(data_dir: Path) -> int:
-    interactive = sys.stdin.isatty()
-    if interactive:
-        sys.stdout.write("StoryBot console: /help lists the commands; Ctrl-D quits.\n")
-    chat(StoryBot(data_dir), sys.stdin, sys.stdout, PROMPT if interactive else "")
+    lines = _typed_lines() if sys.stdin.isatty() else sys.stdin
+    chat(StoryBot(data_dir), lines, sys.stdout)
     return 0
