@@ -23,3 +23,8 @@ def normalize(text: str) -> str:
     """NFKC, unified quotes and dashes, single spaces. Keeps case."""
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATION)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def unify_marks(text: str) -> str:
+    """Curly quotes and dashes as ASCII, one character for one, so offsets stay valid."""
+    return text.translate(_TRANSLATION)

@@ -59,6 +59,8 @@ def tokenize(text: str) -> list[str]:
 
 def _terms_of_run(run: str) -> list[str]:
     run = _cut_clitic(run)
+    if not run:  # a bare clitic such as "n't"
+        return []
     if _THOUSANDS.match(run):
         return [run.replace(",", "")]
     if _NUMBER.match(run):

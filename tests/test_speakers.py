@@ -1,0 +1,239 @@
+"""Speaker phrases → name, role, type; coreference across a story (invented names)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.quotes import extract_statements
+from index.speakers import MentionKind, PeopleIndex, parse_mention
+
+
+def _parse(phrase: str, *context: str):  # type: ignore[no-untyped-def]
+    people = PeopleIndex(list(context)) if context else None
+    mention = parse_mention(phrase.split(), people, lenient=True)
+    assert mention is not None, phrase
+    return mention
+
+
+@pytest.mark.parametrize("phrase, name, role", [
+    ("Union Minister Ravi Shankar Prasad", "Ravi Shankar Prasad", "Union Minister"),
+    ("Congress MP Shashi Tharoor", "Shashi Tharoor", "Congress MP"),
+    ("party spokesperson Pawan Khera", "Pawan Khera", "party spokesperson"),
+    ("Defence Minister Anil Varma", "Anil Varma", "Defence Minister"),
+    ("Labour MP Helen Carter", "Helen Carter", "Labour MP"),
+    ("secretary general of Northern People's Front [NPF] Amara Obi", "Amara Obi",
+     "secretary general of Northern People's Front [NPF]"),
+    ("the Governor of Lake Province Tomas Reyes", "Tomas Reyes", "Governor of Lake Province"),
+    ("chief executive officer Priya Nair", "Priya Nair", "chief executive officer"),
+])
+def test_title_and_name_are_split(phrase: str, name: str, role: str) -> None:
+    mention = _parse(phrase)
+    assert (mention.kind, mention.canonical, mention.role) == (MentionKind.NAME, name, role)
+
+
+@pytest.mark.parametrize("phrase, canonical", [
+    ("Northwind Group", "Northwind Group"),
+    ("Kestrel Inc", "Kestrel Inc"),
+    ("the Ministry of Water Resources", "Ministry of Water Resources"),
+    ("the ministry of water and sanitation", "ministry of water and sanitation"),
+    ("the Congress", "Congress"),
+    ("Centre for Coastal Studies", "Centre for Coastal Studies"),
+    ("Delta-based Kestrel Inc", "Kestrel Inc"),
+])
+def test_organisations(phrase: str, canonical: str) -> None:
+    mention = _parse(phrase)
+    assert (mention.kind, mention.canonical) == (MentionKind.ORG, canonical)
+
+
+@pytest.mark.parametrize("phrase, canonical, number", [
+    ("sources", "sources", "pl"),
+    ("officials", "officials", "pl"),
+    ("a spokesperson", "spokesperson", "sg"),
+    ("a Northwind spokesperson", "Northwind spokesperson", "sg"),
+    ("A spokeswoman for Northwind", "Northwind spokeswoman", "sg"),
+    ("An official familiar with the matter", "official", "sg"),
+    ("a senior Kestrel executive", "senior Kestrel executive", "sg"),
+    ("villagers", "villagers", "pl"),
+])
+def test_unnamed_speakers(phrase: str, canonical: str, number: str) -> None:
+    mention = _parse(phrase)
+    assert mention.kind is MentionKind.GROUP
+    assert (mention.canonical, mention.number) == (canonical, number)
+
+
+@pytest.mark.parametrize("phrase, kind", [
+    ("the spokesperson", MentionKind.ANAPHOR),
+    ("the company", MentionKind.ANAPHOR),
+    ("The firm", MentionKind.ANAPHOR),
+    ("the Chief Minister", MentionKind.ANAPHOR),
+    ("They", MentionKind.PRONOUN),
+    ("she", MentionKind.PRONOUN),
+    ("the lawsuit", MentionKind.DOCUMENT),
+    ("Okafor", MentionKind.BARE),
+])
+def test_anaphors_and_documents(phrase: str, kind: MentionKind) -> None:
+    assert _parse(phrase).kind is kind
+
+
+def test_honorific_gives_gender_and_surname() -> None:
+    mention = _parse("Ms. Rao")
+    assert (mention.kind, mention.canonical, mention.gender) == (MentionKind.NAME, "Rao", "f")
+
+
+def test_document_author_is_the_speaker() -> None:
+    mention = _parse("a statement from the family")
+    assert (mention.canonical, mention.via) == ("family", "a statement")
+    assert _parse("Kestrel's statement").canonical == "Kestrel"
+
+
+@pytest.mark.parametrize("phrase", ["false", "rumours of", "the", "in December"])
+def test_phrases_that_name_no_one(phrase: str) -> None:
+    assert parse_mention(phrase.split()) is None
+
+
+def test_people_index_needs_evidence_of_a_person() -> None:
+    people = PeopleIndex([
+        "The Lake Province government of Nadia Sorensen faces a vote in Port Arden.",
+        "Ms. Sorensen said nothing.",
+    ])
+    assert people.full_name("Sorensen") == ("Nadia", "Sorensen")
+    assert people.full_name("Arden") is None  # a place: no honorific or title anywhere
+    assert people.gender("Sorensen") == "f"
+
+
+# -- coreference, through whole invented stories ------------------------------------------
+
+
+def _speaker_of(snippet: str, paragraphs: list[str]) -> str | None:
+    found = [s for s in extract_statements(paragraphs) if snippet in s.text]
+    assert found, f"no statement holds {snippet!r}"
+    return found[0].speaker
+
+
+def test_the_spokesperson_is_the_earlier_spokesperson() -> None:
+    story = [
+        "A Northwind spokesperson said in an email that the outage was resolved.",
+        "Regulators opened an inquiry on Tuesday.",
+        '"We apologise to every customer affected," the spokesperson said.',
+    ]
+    assert _speaker_of("We apologise", story) == "Northwind spokesperson"
+
+
+def test_they_is_the_last_plural_speaker() -> None:
+    story = [
+        "The minister will travel to Geneva next week, sources said on Monday.",
+        "They also claimed that the trip had been planned for months.",
+    ]
+    assert _speaker_of("planned for months", story) == "sources"
+
+
+def test_he_and_she_follow_gender() -> None:
+    story = [
+        "Ms. Leela Rao, the mayor, said the budget was balanced.",
+        "Mr. Tomas Iyer, the opposition leader, said it was not.",
+        '"The numbers speak for themselves," she said.',
+        '"They do not," he said.',
+    ]
+    assert _speaker_of("speak for themselves", story) == "Leela Rao"
+    assert _speaker_of("They do not", story) == "Tomas Iyer"
+
+
+def test_surname_resolves_to_full_name_and_keeps_role() -> None:
+    story = [
+        "Finance Minister Daniel Okafor said the tax would be cut.",
+        "Mr. Okafor added that spending would rise.",
+        "Okafor later told reporters the plan was final.",
+    ]
+    statements = extract_statements(story)
+    assert [s.speaker for s in statements] == ["Daniel Okafor"] * 3
+    assert {s.role for s in statements} == {"Finance Minister"}
+
+
+def test_surname_spelling_slip_still_resolves() -> None:
+    story = [
+        "Governor Jagan Mehrotra said on Sunday that the roads would reopen.",
+        '"We are working day and night," Mr. Mehrota said.',
+    ]
+    assert _speaker_of("day and night", story) == "Jagan Mehrotra"
+
+
+def test_the_company_and_it_are_the_last_organisation() -> None:
+    story = [
+        "Kestrel Inc said in a filing that revenue fell 4%.",
+        "The company warned that profits would fall further.",
+        "It also said it would cut 300 jobs.",
+    ]
+    statements = extract_statements(story)
+    assert [s.speaker for s in statements] == ["Kestrel Inc"] * 3
+    assert statements[0].setting == "in a filing"
+
+
+def test_the_company_prefers_the_organisation_whose_line_it_continues() -> None:
+    story = [
+        "Northwind sued Kestrel on Monday, alleging the firm had copied its designs.",
+        "Kestrel rejected the allegations, reports the Daily Ledger.",
+        "Northwind said it would seek damages for lost sales.",
+        ('"We reject these allegations entirely," the company said in a statement to the '
+         "Daily Ledger."),
+    ]
+    assert _speaker_of("We reject these allegations", story) == "Kestrel"
+
+
+def test_the_company_without_that_cue_is_the_most_recent() -> None:
+    story = [
+        "Kestrel said its sales rose.",
+        "Northwind said it would seek damages for lost sales.",
+        '"We expect a quick settlement," the company said.',
+    ]
+    assert _speaker_of("quick settlement", story) == "Northwind"
+
+
+def test_role_anaphor_finds_the_person_named_without_role() -> None:
+    story = [
+        "Opposition leaders met as the Nadia Sorensen government faced a confidence vote.",
+        "The Chief Minister had claimed on Friday that her phone was tapped.",
+        'Ms. Sorensen said: "I have the evidence."',
+    ]
+    statements = extract_statements(story)
+    assert [s.speaker for s in statements] == ["Nadia Sorensen", "Nadia Sorensen"]
+    assert statements[0].role == "Chief Minister"
+
+
+def test_a_role_already_held_by_a_speaker_is_found() -> None:
+    story = [
+        "Health Minister Aroha Tane said hospitals were ready.",
+        "The minister added that vaccines would arrive next week.",
+    ]
+    assert _speaker_of("vaccines would arrive", story) == "Aroha Tane"
+
+
+def test_unresolvable_pronoun_leaves_the_speaker_unknown() -> None:
+    statements = extract_statements(["He said the plan was dead."])
+    assert statements[0].speaker is None
+    assert statements[0].mention == "He"
+
+
+def test_its_spokesperson_belongs_to_the_organisation() -> None:
+    story = [
+        "Kestrel Inc said sales rose.",
+        "Its spokesperson added that prices would rise.",
+        "A company spokesperson said later that the plan was on track.",
+    ]
+    statements = extract_statements(story)
+    assert [s.speaker for s in statements[1:]] == ["Kestrel Inc spokesperson"] * 2
+    assert statements[1].role == "spokesperson"
+
+
+def test_sentence_capitals_do_not_make_names() -> None:
+    statements = extract_statements(["Officials said the road was closed.",
+                                     "Analysts at Jefferies said margins could improve."])
+    assert [(s.speaker, s.role) for s in statements] == [
+        ("officials", None), ("Jefferies analysts", "analysts")]
+
+
+def test_the_statement_is_whoever_spoke_in_one() -> None:
+    story = ["Kestrel said in a statement that no data was lost.",
+             "The statement added that customers would be told."]
+    assert _speaker_of("customers would be told", story) == "Kestrel"
+    alone = ["The statement said the talks had failed."]
+    assert _speaker_of("talks had failed", alone) == "statement"
