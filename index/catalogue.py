@@ -24,7 +24,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from index.postings import PostingsUpdate, StoryPostings
+from index.postings import PostingsUpdate, StoryPostings, TermCounts
 from index.story import SCHEMA_VERSION, Story, StoryInfo
 from index.tokens import tokenize
 
@@ -79,9 +79,10 @@ class Catalogue:
     _postings: StoryPostings = field(default_factory=lambda: StoryPostings.build({}))
     _update: PostingsUpdate | None = None
 
-    def put(self, story: Story, stamp: FileStamp) -> None:
+    def put(self, story: Story, stamp: FileStamp, terms: TermCounts) -> None:
+        """Add or replace a story; `terms` are its `story_terms`."""
         self.entries[story.id] = Entry(info=story.info, stamp=stamp)
-        self._changes().put(story.id, story_terms(story))
+        self._changes().put(story.id, terms)
 
     def drop(self, story_id: str) -> None:
         del self.entries[story_id]

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from rank_bm25 import BM25Okapi
 
+from bot.cli import main
 from index import library as library_module
 from index.catalogue import CATALOGUE_FILE, POSTINGS_GLOB, Catalogue
 from index.errors import CorruptStoryError
-from index.library import SAMPLE_ID, Library
+from index.library import SAMPLE_ID, AddResult, Library
 from index.postings import PostingsUpdate, StoryPostings
 from tests.conftest import DATA, SAMPLE
 
@@ -207,3 +208,42 @@ def test_updated_postings_equal_postings_built_afresh(seed: int) -> None:
     assert [i for i, _ in ranked] == [i for i, _ in expected]
     assert [s for _, s in ranked] == pytest.approx([s for _, s in expected])
     assert StoryPostings.from_bytes(updated.to_bytes()).top(query, 30) == updated.top(query, 30)
+
+
+def test_candidates_are_the_best_and_the_close_ones(filled: Library) -> None:
+    question = "What did WhatsApp say?"
+    ranked = filled._catalogue().postings.top(["whatsapp", "say"], 4)
+    close = [story_id for story_id, score in ranked if score >= 0.9 * ranked[0][1]][:3]
+    assert [s.id for s in filled.candidates(question)] == close
+
+
+def test_ask_all_reads_only_the_candidates(filled: Library, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    loads: list[str] = []
+    real_load = Library._load
+    monkeypatch.setattr(Library, "_load", lambda self, path: loads.append(path.name) or real_load(self, path))
+    code = main(["--data-dir", str(filled.data_dir), "ask", "--story", "all", "--json",
+                 "How many phones did NSO's malware target?"])
+    answer = json.loads(capsys.readouterr().out)
+    assert code == 0 and answer["citations"][0]["story_id"] == "whatsapp-sues-nso-fe-bd"
+    assert "whatsapp-sues-nso-fe-bd.json" in loads and len(loads) <= 3
+
+
+def test_add_many_gives_results_in_order_with_errors_and_duplicates(library: Library) -> None:
+    sources = [NSO, (b"", "empty.txt"), (NSO.read_bytes(), "copy.txt"), RUMOURS, DATA / "missing.txt"]
+    results = list(library.add_many(sources, workers=2))
+    assert [type(r).__name__ for r in results] == [
+        "AddResult", "ArticleError", "AddResult", "AddResult", "ArticleError"]
+    assert isinstance(results[2], AddResult) and results[2].duplicate
+    assert results[2].info.id == "whatsapp-sues-nso-fe-bd"
+    assert _ids(Library(library.data_dir)) == ["whatsapp-rumours-warning-ht", "whatsapp-sues-nso-fe-bd"]
+
+
+def test_add_many_stores_what_add_bytes_stores(tmp_path: Path) -> None:
+    sources = [(b"It rained all day in Kolkata.", "article.txt"), (BENGAL.read_bytes(), BENGAL.name)]
+    one_by_one, together = Library(tmp_path / "a"), Library(tmp_path / "b")
+    for data, name in sources:
+        one_by_one.add_bytes(data, name)
+    list(together.add_many(sources, workers=2))
+    for path in sorted(one_by_one.stories_dir.iterdir()):
+        assert (together.stories_dir / path.name).read_bytes() == path.read_bytes()
