@@ -20,12 +20,12 @@ import re
 import tempfile
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
@@ -34,6 +34,9 @@ from index.catalogue import CATALOGUE_FILE, POSTINGS_GLOB, Catalogue, FileStamp,
 from index.errors import CorruptStoryError, LibraryError, StoryBotError, UnknownStoryError
 from index.story import SCHEMA_VERSION, Story, StoryInfo, build_story, content_hash
 from index.tokens import tokenize
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -299,6 +302,8 @@ class Library:
         """`add_bytes` for each source, results in order (an error in place of an article
         that cannot be added), parsing in `workers` processes (0: one per core) while
         this one stores: adding is CPU-bound, and one core managed 40 articles a second."""
+        from concurrent.futures import ProcessPoolExecutor  # 13 ms of import other commands skip
+
         workers = workers or os.cpu_count() or 1
         with self.batch(), ProcessPoolExecutor(workers) as pool:
             for parsed in _in_order(pool, sources, window=4 * workers):
