@@ -349,10 +349,8 @@ class Library:
         return [path.stem]
 
     def _stored_as(self, digest: str) -> AddResult | None:
-        for entry in self._catalogue().entries.values():
-            if entry.info.content_hash == digest:
-                return AddResult(info=entry.info, duplicate=True)
-        return None
+        entry = self._catalogue().with_content(digest)
+        return None if entry is None else AddResult(info=entry.info, duplicate=True)
 
     def _store(self, parsed: _Parsed) -> AddResult:
         story_id = self._new_id(parsed.name, parsed.title)

@@ -247,3 +247,11 @@ def test_add_many_stores_what_add_bytes_stores(tmp_path: Path) -> None:
     list(together.add_many(sources, workers=2))
     for path in sorted(one_by_one.stories_dir.iterdir()):
         assert (together.stories_dir / path.name).read_bytes() == path.read_bytes()
+
+
+def test_a_removed_article_can_be_added_again(library: Library) -> None:
+    library.add_file(NSO)
+    assert library.add_file(NSO).duplicate
+    library.remove("whatsapp-sues-nso-fe-bd")
+    again = library.add_file(NSO)
+    assert not again.duplicate and again.info.id == "whatsapp-sues-nso-fe-bd"
