@@ -113,28 +113,43 @@ def _rank(story: Story, q: Question) -> list[_Candidate]:
         return []  # the story reports nothing said by this speaker
     sent = _normalised(ix.sentence_bm25.scores(terms))
     para = _normalised(ix.paragraphs.scores(terms))
-    weights = {t: ix.idf(t) for t in set(terms)}
-    total = sum(weights.values())
-    content = _content_terms(ix, terms)
     positions = [i for i in range(len(ix.sentences)) if allowed is None or i in allowed]
-    typed_at = _typed(q, ix, positions, terms)
+    acting = _acting(q, ix, positions)
+    # Words the actor's answer may put otherwise ("asking" → "seeking") weigh nothing.
+    optional = set(ix.match_terms(q.optional)) if acting else set()
+    weights = {t: ix.idf(t) for t in set(terms) - optional}
+    total = sum(weights.values())
+    content = _content_terms(ix, terms, q) - optional
+    typed_at = acting or _typed(q, ix, positions, terms)
     cands = []
     for i in positions:
         sentence = ix.sentences[i]
-        covered = _coverage(weights, ix.sentence_sets[i], ix.paragraph_sets[sentence.paragraph - 1])
+        covered = _coverage(weights, ix.sentence_sets[i] | ix.mention_sets[i],
+                            ix.paragraph_sets[sentence.paragraph - 1])
         coverage = covered / total if total else float(allowed is not None)
         typed = i in typed_at
         score = _W_SENTENCE * sent[i] + _W_PARAGRAPH * para[sentence.paragraph - 1] \
             + _W_COVERAGE * coverage + (allowed[i] if allowed is not None else 0.0)
         if not typed:
             score *= _UNTYPED_FACTOR
-        # A sentence the asked-for speaker said is on topic by that alone.
-        on_topic = allowed is not None or (
-            coverage >= MIN_COVERAGE and _covers_content(content, ix, i))
+        # A sentence the asked-for speaker said is on topic by that alone; one in which
+        # the asked-for actor acts needs only a story that speaks of the question's words.
+        on_topic = allowed is not None or (coverage >= MIN_COVERAGE and (
+            content <= ix.vocabulary if acting else _covers_content(content, ix, i)))
         cands.append(_Candidate(story, i, score, coverage, typed and on_topic and score > 0))
     # A sentence that passes the checks goes before any that doesn't, whatever the scores.
     cands.sort(key=lambda c: (not c.answers, -c.score, c.index))
     return cands
+
+
+def _acting(q: Question, ix: StoryIndex, positions: list[int]) -> set[int]:
+    """For "what is X doing / asking for", the sentences in which X is doing or is going
+    to do something. Empty when X never does in this story: the question is then read
+    as any other "what" question."""
+    if q.actor is None:
+        return set()
+    actor = set(ix.match_terms(tokenize(q.actor)))
+    return {i for i in positions if actor and actor <= ix.acting_sets[i]}
 
 
 def _typed(q: Question, ix: StoryIndex, positions: list[int], terms: list[str]) -> set[int]:
@@ -157,10 +172,12 @@ def _coverage(weights: dict[str, float], sentence: frozenset[str], paragraph: fr
     return sum(w if t in sentence else w / 2 if t in paragraph else 0.0 for t, w in weights.items())
 
 
-def _content_terms(ix: StoryIndex, terms: list[str]) -> set[str]:
-    """The question's terms other than the story's names: its event or relation words
-    ("founded", "pay", "become"). Names alone don't show that the story covers the question."""
-    return {t for t in terms if t not in ix.name_terms}
+def _content_terms(ix: StoryIndex, terms: list[str], q: Question) -> set[str]:
+    """The question's terms other than names, the story's or those the asker capitalised:
+    its event or relation words ("founded", "pay", "become"). Names alone don't show that
+    the story covers the question."""
+    asked_names = set(ix.match_terms([t for name in q.entities for t in tokenize(name)]))
+    return {t for t in terms if t not in ix.name_terms and t not in asked_names}
 
 
 def _covers_content(content: set[str], ix: StoryIndex, i: int) -> bool:

@@ -1,0 +1,120 @@
+"""Who is doing, or is going to do, something in a sentence.
+
+"What is X doing about it?" and "What is X asking for?" are answered by a sentence in which
+X is the subject of an action under way or planned: "The council is now offering places",
+"WhatsApp said it is seeking an injunction", or, in X's own statement, "we ... will be
+stepping up efforts". Actions are found by the verb's form (be + -ing, will + verb, "plans
+to", "has agreed to"), their subjects by the words that open the clause before the verb.
+No parser: these are the forms news English reports ongoing and planned actions in.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from index.features import words
+from index.tokens import STOP_WORDS
+
+_BE = frozenset("is are am".split())
+_ADVERBS = frozenset("now also still currently already actively soon then likely".split())
+# Verbs that put an action ahead: "plans to open", "has agreed to reinforce".
+_INTENT = frozenset("""plan plans planned planning intend intends intended intending aim aims
+    aiming seek seeks seeking hope hopes hoping promise promises promised pledge pledges
+    pledged vow vows vowed agree agrees agreed try tries trying offer offers offered offering
+    decide decides decided prepare prepares preparing""".split())
+_FIRST_PERSON = frozenset("i we".split())
+_THIRD_PERSON = frozenset("it they he she".split())
+# Words that end the clause before a verb: its subject follows the last of them.
+_BOUNDARIES = frozenset('" “ ” : ; , that and but while as because said says say added adds '
+                        'told tells'.split())
+_QUOTES = frozenset('" “ ”'.split())
+_DETERMINERS = frozenset("a an the this that these those its their his her our".split())
+# Words that open an aside or a fronted phrase rather than a subject ("WhatsApp, with over
+# 400 million users, has agreed...", "In December, a top executive...").
+_ASIDE_OPENERS = frozenset("with in at on for of from including since after before by".split())
+_COORDINATORS = frozenset("and but".split())
+# Auxiliaries and adverbs between a subject and its verb: "WhatsApp ... has agreed to".
+_FILLERS = frozenset("has have had would could also now still already".split())
+_MAX_SUBJECT_WORDS = 6
+
+
+class Subject(NamedTuple):
+    phrase: str  # as written: "The council", "it", "we recently made..."
+    quoted: bool  # inside a quotation, where "we" is the speaker and "they" someone else
+
+    def speaks_of_speaker(self) -> bool:
+        """Whether the subject is whoever the sentence reports: "we" in their quoted
+        words, "it" or "she" in a report of them ("WhatsApp said it is seeking...")."""
+        first = self.phrase.split()[0].lower()
+        return first in (_FIRST_PERSON if self.quoted else _THIRD_PERSON)
+
+
+    def head(self) -> str:
+        """The words that name the subject: the noun its phrase ends with ("The bakers'
+        union" → "union", "the Mamata Banerjee government" → "government"), or the whole
+        name when it ends with one ("Facebook-owned WhatsApp" → "WhatsApp")."""
+        phrase = []
+        for word in self.phrase.split():
+            low = word.lower()
+            if phrase and (low in STOP_WORDS and low not in _DETERMINERS or low.endswith("ed")):
+                break  # the verb or preposition after the noun phrase
+            phrase.append(word)
+        if not phrase[-1][:1].isupper():
+            return phrase[-1]
+        name = []
+        for word in reversed(phrase):
+            if not word[:1].isupper():
+                break
+            name.insert(0, word)
+        return " ".join(name)
+
+
+def action_subjects(text: str) -> list[Subject]:
+    """The subjects of the ongoing or planned actions in `text`."""
+    tokens = words(text)
+    low = [t.lower() for t in tokens]
+    subjects = []
+    for k in range(len(low)):
+        if _is_action(low, k):
+            phrase = _subject_before(tokens, low, k)
+            if phrase:
+                quoted = sum(t in _QUOTES for t in low[:k]) % 2 == 1
+                subjects.append(Subject(phrase, quoted))
+    return subjects
+
+
+def _is_action(low: list[str], k: int) -> bool:
+    """Whether an ongoing or planned action starts at `k`: "is (now) offering", "will
+    (be) pay(ing)", "plans to". Negated forms ("will not", "won't") are no action; nor is
+    "is being tapped", which is done to the subject."""
+    j = k + 1
+    while j < len(low) and low[j] in _ADVERBS:
+        j += 1
+    if j >= len(low):
+        return False
+    following = low[j]
+    if low[k] in _BE:
+        return following.endswith("ing") and len(following) > 4 and following != "being"
+    if low[k] == "will":
+        if following == "be":  # "will be stepping up"; "will be tolerated" is done to it
+            return j + 1 < len(low) and low[j + 1].endswith("ing")
+        return following.isalpha() and following != "not"
+    return low[k] in _INTENT and following == "to"
+
+
+def _subject_before(tokens: list[str], low: list[str], k: int) -> str | None:
+    """The words opening the clause of the verb at `k`. A clause with nothing before its
+    verb ("... and will pay") shares the subject of the clause before; an aside ("with 400
+    million users") is passed over."""
+    end = k
+    while end > 0:
+        start = end
+        while start > 0 and low[start - 1] not in _BOUNDARIES:
+            start -= 1
+        stretch = [t for t in tokens[start:end] if t.lower() not in _FILLERS]
+        if stretch and stretch[0].lower() not in _ASIDE_OPENERS:
+            return " ".join(stretch[:_MAX_SUBJECT_WORDS])
+        if start == 0 or (not stretch and low[start - 1] not in _COORDINATORS | {","}):
+            return None
+        end = start - 1
+    return None
