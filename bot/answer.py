@@ -27,6 +27,7 @@ from index.features import (
     verbs_after,
     words,
 )
+from index.actions import joins
 from index.quotes import Statement
 from index.search import StoryIndex
 from index.story import Sentence, Story
@@ -132,14 +133,31 @@ def _rank(story: Story, q: Question) -> list[_Candidate]:
             + _W_COVERAGE * coverage + (allowed[i] if allowed is not None else 0.0)
         if not typed:
             score *= _UNTYPED_FACTOR
-        # A sentence the asked-for speaker said is on topic by that alone; one in which
-        # the asked-for actor acts needs only a story that speaks of the question's words.
         on_topic = allowed is not None or (coverage >= MIN_COVERAGE and (
-            content <= ix.vocabulary if acting else _covers_content(content, ix, i)))
+            _on_topic(q, ix, i, content, bool(acting))))
         cands.append(_Candidate(story, i, score, coverage, typed and on_topic and score > 0))
     # A sentence that passes the checks goes before any that doesn't, whatever the scores.
     cands.sort(key=lambda c: (not c.answers, -c.score, c.index))
     return cands
+
+
+def _on_topic(q: Question, ix: StoryIndex, i: int, content: set[str], acting: bool) -> bool:
+    """Whether sentence `i` speaks of what the question asks about: it shares one of its
+    event words ("founded", "pay"). A sentence in which the asked-for actor acts needs only
+    a story that uses the question's words; one that joins the two names of "when did A V
+    B" may word the event otherwise ("B, which was acquired by A in 2014")."""
+    if acting:
+        return content <= ix.vocabulary
+    return _covers_content(content, ix, i) or _joined(q, ix, i)
+
+
+def _joined(q: Question, ix: StoryIndex, i: int) -> bool:
+    if q.participants is None:
+        return False
+    agent, patient = (ix.match_terms(tokenize(name)) for name in q.participants)
+    text = ix.sentences[i].text
+    opening = ix.mention_sets[i] if opens_with_reference(text) else frozenset()
+    return joins(text, agent, patient, opening, set(ix.facts[i].dates))
 
 
 def _acting(q: Question, ix: StoryIndex, positions: list[int]) -> set[int]:

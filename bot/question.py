@@ -88,6 +88,8 @@ class Question(BaseModel):
     counted: list[str] = Field(default_factory=list, description="Stems of N in 'how many N'")
     passive: tuple[str, str] | None = Field(
         default=None, description="Stemmed (noun, verb) of 'how many N were V-ed'")
+    participants: tuple[str, str] | None = Field(
+        default=None, description="(A, B) of 'when did A V B' / 'when was B V-ed by A', both names")
     actor: str | None = Field(default=None, description="X in 'what is X doing / asking for'")
     optional: list[str] = Field(default_factory=list, description="Stemmed terms the answer "
                                 "need not share: the actor's verb, words like 'problem'")
@@ -109,7 +111,9 @@ def analyze(raw: str) -> Question:
     head = _head(rest) if kind == "which" else None
     terms = [t for t in tokenize(rest) if t not in frame]
     actor, action = _actor(rest) if kind == "what" else (None, [])
-    return Question(text=text, kind=kind, terms=terms, entities=_entities(text), speaker=speaker,
+    entities = _entities(text)
+    return Question(text=text, kind=kind, terms=terms, entities=entities, speaker=speaker,
+                    participants=_participants(text, entities) if kind == "when" else None,
                     actor=actor, optional=sorted(SHELL_NOUNS.intersection(terms) | set(action)),
                     head=head, counted=_counted(rest) if kind == "how_many" else [],
                     wants_name=kind == "who" and bool(_WHO_IS.search(rest)),
@@ -165,6 +169,21 @@ def _actor(low: str) -> tuple[str | None, list[str]]:
         if match and tokenize(match.group("who")):
             return _strip_article(match.group("who")), tokenize(match.group("verb"))
     return None, []
+
+
+def _participants(text: str, entities: list[str]) -> tuple[str, str] | None:
+    """(A, B) of "When did A V B?" or "When was B V-ed by A?", when both are names: the
+    event is then the one that joins them, whatever verb the story uses for it."""
+    if len(entities) != 2:
+        return None
+    first, second = (re.escape(e) for e in entities)
+    active = rf"^when\s+(?:did|does|do|has|have|had)\s+{first}\s+[a-z]+\s+(?:the\s+)?{second}\W*$"
+    passive = rf"^when\s+(?:was|were|is|are)\s+(?:the\s+)?{first}\s+[a-z]+\s+by\s+{second}\W*$"
+    if re.match(active, text, re.IGNORECASE):
+        return entities[0], entities[1]
+    if re.match(passive, text, re.IGNORECASE):
+        return entities[1], entities[0]
+    return None
 
 
 def _strip_article(phrase: str) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from index.features import words
-from index.tokens import STOP_WORDS
+from index.features import REPORTING_VERBS, words
+from index.tokens import STOP_WORDS, tokenize
 
 _BE = frozenset("is are am".split())
 _ADVERBS = frozenset("now also still currently already actively soon then likely".split())
@@ -118,3 +118,57 @@ def _subject_before(tokens: list[str], low: list[str], k: int) -> str | None:
             return None
         end = start - 1
     return None
+
+
+_PASSIVE_BE = frozenset("was were is are been be".split())
+_PERFECT = frozenset("has have had".split())
+# How far a date may stand from the words that join the two names ("acquired by Facebook
+# in 2014", "In 2014, Facebook bought WhatsApp").
+_DATE_REACH = 6
+
+
+def joins(text: str, agent: list[str], patient: list[str], opening: frozenset[str],
+          dates: set[str]) -> bool:
+    """Whether `text` has the agent act on the patient, near one of its `dates`: "B, which
+    was acquired by A in 2014", "A bought B in 2014". `agent` and `patient` are the names'
+    terms; `opening` the terms of what the sentence's opening "The firm" or "It" stands
+    for. Reporting verbs don't join ("A said B..."): the date would be the saying's."""
+    tokens = words(text)
+    low = [t.lower() for t in tokens]
+    a_at = _mentions(tokens, agent, opening)
+    b_at = _mentions(tokens, patient, opening)
+    frames = [(b[0], a[1]) for b in b_at for a in a_at if _passive(low, b, a)]
+    frames += [(a[0], b[1]) for a in a_at for b in b_at if _active(low, a, b)]
+    near = [k for k, t in enumerate(tokens) if t in dates]
+    return any(start - _DATE_REACH <= k <= end + _DATE_REACH for start, end in frames for k in near)
+
+
+def _mentions(tokens: list[str], terms: list[str], opening: frozenset[str]) -> list[tuple[int, int]]:
+    """(first, last) word positions where the name with `terms` is mentioned ("Clara
+    Jensen"), and (0, 1) for the sentence's opening anaphor when it stands for the name."""
+    if not terms:
+        return []
+    found = []
+    for k, token in enumerate(tokens):
+        if token[:1].isupper() and terms[0] in tokenize(token):
+            end = k + len(terms) - 1
+            if end < len(tokens) and terms[-1] in tokenize(tokens[end]):
+                found.append((k, end))
+    return [(0, 1)] + found if set(terms) <= opening else found
+
+
+def _passive(low: list[str], b: tuple[int, int], a: tuple[int, int]) -> bool:
+    """"B (, which) was V-ed by A"."""
+    k = a[0]
+    return b[1] < k <= b[1] + 8 and k >= 3 and low[k - 1] == "by" and _joining_verb(low[k - 2]) \
+        and low[k - 3] in _PASSIVE_BE
+
+
+def _active(low: list[str], a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """"A (has) V-ed (the) B"."""
+    between = [w for w in low[a[1] + 1:b[0]] if w not in _PERFECT and w not in _DETERMINERS]
+    return a[1] < b[0] <= a[1] + 4 and len(between) == 1 and _joining_verb(between[0])
+
+
+def _joining_verb(word: str) -> bool:
+    return word.isalpha() and word not in STOP_WORDS and word not in REPORTING_VERBS
