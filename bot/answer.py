@@ -121,7 +121,7 @@ def _rank(story: Story, q: Question) -> list[_Candidate]:
     weights = {t: ix.idf(t) for t in set(terms) - optional}
     total = sum(weights.values())
     content = _content_terms(ix, terms, q) - optional
-    typed_at = acting or _typed(q, ix, positions, terms)
+    typed_at = acting if q.actor else _typed(q, ix, positions, terms)
     cands = []
     for i in positions:
         sentence = ix.sentences[i]
@@ -162,12 +162,14 @@ def _joined(q: Question, ix: StoryIndex, i: int) -> bool:
 
 def _acting(q: Question, ix: StoryIndex, positions: list[int]) -> set[int]:
     """For "what is X doing / asking for", the sentences in which X is doing or is going
-    to do something. Empty when X never does in this story: the question is then read
-    as any other "what" question."""
+    to do something: the only ones that can answer it. A story in which X never does
+    answers no such question, however much else it says about X."""
     if q.actor is None:
         return set()
-    actor = set(ix.match_terms(tokenize(q.actor)))
-    return {i for i in positions if actor and actor <= ix.acting_sets[i]}
+    # The actor's head noun: "the city council" acts as "The council" does; "Mamata
+    # Banerjee" is not "the Mamata Banerjee government". English noun phrases end with it.
+    head = ix.match_terms(tokenize(q.actor.split(" of ")[0]))[-1:]
+    return {i for i in positions if head and head[0] in ix.acting_sets[i]}
 
 
 def _typed(q: Question, ix: StoryIndex, positions: list[int], terms: list[str]) -> set[int]:

@@ -53,6 +53,8 @@ class Subject(NamedTuple):
         """The words that name the subject: the noun its phrase ends with ("The bakers'
         union" → "union", "the Mamata Banerjee government" → "government"), or the whole
         name when it ends with one ("Facebook-owned WhatsApp" → "WhatsApp")."""
+        if self.phrase.split()[0].lower() in _FIRST_PERSON | _THIRD_PERSON:
+            return self.phrase.split()[0]
         phrase = []
         for word in self.phrase.split():
             low = word.lower()
@@ -140,7 +142,16 @@ def joins(text: str, agent: list[str], patient: list[str], opening: frozenset[st
     frames = [(b[0], a[1]) for b in b_at for a in a_at if _passive(low, b, a)]
     frames += [(a[0], b[1]) for a in a_at for b in b_at if _active(low, a, b)]
     near = [k for k, t in enumerate(tokens) if t in dates]
-    return any(start - _DATE_REACH <= k <= end + _DATE_REACH for start, end in frames for k in near)
+    return any(_dates_frame(low, start, end, k) for start, end in frames for k in near)
+
+
+def _dates_frame(low: list[str], start: int, end: int, k: int) -> bool:
+    """A date at `k` dates the words `start..end`: just before them ("In 2014, A bought
+    B") or after them in the same clause ("acquired by A in 2014", not "acquired by A,
+    which was founded in 2004")."""
+    if start - _DATE_REACH <= k < start:
+        return True
+    return end < k <= end + _DATE_REACH and "," not in low[end:k]
 
 
 def _mentions(tokens: list[str], terms: list[str], opening: frozenset[str]) -> list[tuple[int, int]]:
