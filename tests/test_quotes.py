@@ -284,6 +284,18 @@ def test_very_long_paragraph_is_read_quickly() -> None:
     assert [s.text for s in statements[:2]] == ["the levee would hold", "We are ready"]
 
 
+@pytest.mark.parametrize("paragraph", [
+    "according to according to " * 2000,  # phrase scans are bounded
+    '"a," he said. ' * 2000,  # quotation look-ups are indexed, not scanned
+    "He said, " * 2000,  # reporting words per sentence are capped
+    "He told " + "Alpha " * 5000 + "that it was fine.",
+])
+def test_pathological_paragraphs_stay_linear(paragraph: str) -> None:
+    started = time.perf_counter()
+    extract_statements([paragraph])
+    assert time.perf_counter() - started < 2.0
+
+
 _PIECES = [*"abc XYZ.,;:!?'\"\u201c\u201d\u2018\u2019-", "said", " he ", "Mr. ", "that ",
            "according to "]
 
