@@ -492,7 +492,7 @@ class _Sentence:
 
     def _inverted(self, i: int, form: VerbForm) -> list[Candidate] | None:
         """"…," said Mr. Chatterjee. / …, said Sunil Abraham, founder of …"""
-        if form.complement not in (Complement.SPEECH, Complement.ASK):
+        if form.complement not in (Complement.SPEECH, Complement.ASK) and not form.evidential:
             return None
         end = i + 1
         while end < self.hi and end - i <= MAX_INVERTED_SUBJECT and not self._ends_phrase(end):

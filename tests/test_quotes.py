@@ -176,6 +176,12 @@ def test_according_to_yields_to_the_statement_it_frames() -> None:
     assert statement.setting == "according to sources"
 
 
+def test_reports_the_outlet_frames_the_statement() -> None:
+    statement = _one("Kestrel, which makes drones, disputed the claims, reports the Daily Ledger.")
+    assert (statement.speaker, statement.text) == ("Kestrel", "disputed the claims")
+    assert statement.setting == "according to the Daily Ledger"
+
+
 def test_partial_quote_stays_inside_reported_speech() -> None:
     statement = _one('The mayor said the plan was "dead on arrival" and would be dropped.')
     assert statement.kind == "indirect"
