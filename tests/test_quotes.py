@@ -5,7 +5,12 @@ Articles here are invented, so the rules are shown to work beyond the dev articl
 
 from __future__ import annotations
 
+import json
+import re
 import time
+import unicodedata
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +18,8 @@ from hypothesis import strategies as st
 
 from index.article import parse_article
 from index.attribution import sentence_spans
+from index.library import story_from_file
+from index.normalize import unify_marks
 from index.quote_spans import find_quote_spans
 from index.quotes import Statement, extract_statements
 from index.reporting import CUE_RE, REPORTING_VERBS
@@ -380,3 +387,30 @@ def test_sample_story(sample_bytes: bytes) -> None:
 def test_more_news_forms(paragraph: str, speaker: str, text: str) -> None:
     statement = _one(paragraph)
     assert (statement.speaker, statement.text) == (speaker, text)
+
+
+# -- the dev gold, when shared/ is beside the repository (as in CI) -----------------------
+
+_SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _gold_rows() -> list[dict[str, object]]:
+    rows = []
+    for path in sorted((_SHARED / "eval").glob("*quotes*.jsonl")):
+        rows += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return rows
+
+
+def _norm(text: str) -> str:
+    """As the scorer compares: NFKC, lower case, unified quotes and dashes, single spaces."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"\s+", " ", unify_marks(text))
+
+
+@pytest.mark.skipif(not _gold_rows(), reason="shared/eval is not beside the repository")
+@pytest.mark.parametrize("row", _gold_rows(), ids=lambda r: str(r["snippet"])[:40])
+def test_dev_gold_statement(row: dict[str, Any]) -> None:
+    story = story_from_file(_SHARED / "stories" / f"{row['story']}.txt")
+    found = [s for s in story.statements if _norm(row["snippet"]) in _norm(s.text)]
+    assert found, "statement not found"
+    assert any(all(_norm(w) in _norm(s.speaker or "") for w in row["speaker_all"]) for s in found)
