@@ -50,7 +50,7 @@ MAX_SUBJECT = 14  # tokens; subjects are noun phrases, not clauses
 MAX_INVERTED_SUBJECT = 8
 WINDOW_CHARS = 240  # tokens read past the last reporting word of a sentence
 MAX_ASIDE = 24  # tokens between a subject and its verb ("NSO Group, which …, said")
-MAX_FRONTED_CHARS = 160  # "In a statement to the BBC on Friday, X said": where settings are sought
+MAX_FRONTED_CHARS = 160  # "In a statement to the BBC, X said": where settings are sought
 MAX_CUES = 40  # reporting words read in one sentence: more is a list, not prose
 DIRECT_SHARE = 0.6  # content mostly inside quotation marks counts as direct speech
 
@@ -72,7 +72,8 @@ _WORD_RE = re.compile(
     |\S""",
     re.VERBOSE,
 )
-_BOUNDARY_RE = re.compile(r"[.!?]+(?=[\"')\]\u201d\u2019]*(?:\s+[\"'(\[\u201c\u2018A-Z0-9]|\s*$))")
+_BOUNDARY_RE = re.compile(
+    r"[.!?]+(?=[\"')\]\u201d\u2019]*(?:\s+[\"'(\[\u201c\u2018A-Z0-9]|\s*$))")
 _WORD_BEFORE_RE = re.compile(r"[A-Za-z.]+$")
 _SENTENCE_END = frozenset(".!?")
 _CLAUSE_PUNCT = frozenset(",;:.!?()\"'-")
@@ -250,7 +251,8 @@ class _QuoteIndex:
         self.starts = [q.start for q in quotes]
 
     def within(self, start: int, end: int) -> list[QuoteSpan]:
-        return self.quotes[bisect.bisect_left(self.starts, start):bisect.bisect_left(self.starts, end)]
+        first = bisect.bisect_left(self.starts, start)
+        return self.quotes[first:bisect.bisect_left(self.starts, end)]
 
     def covering(self, pos: int) -> QuoteSpan | None:
         """The quotation with `pos` strictly inside its marks."""
@@ -427,10 +429,26 @@ class _Sentence:
         base = Candidate(subject.mention, subject.text, self.tokens[i].text, (0, 0),
                          self.tokens[i].start, region, evidential=form.evidential,
                          settings=settings, context=subject.context, cuts_before=coordinated)
+        if self._interjected(subject.first, k):
+            return self._whole_sentence(base)
         if self._clause_ends(k) or self._after_quote(subject.first):
             return self._trailing(base, subject.first, k)
         content = self._content(i, k, form)
         return [replace(base, content=content[0], quote=content[1])] if content else []
+
+    def _interjected(self, first: int, k: int) -> bool:
+        """"The plan, he added, was dead": an attribution set inside the sentence between
+        commas, with words on both sides (not a quotation, which `_trailing` reads)."""
+        if first - 2 < self.lo or self.tokens[first - 1].text != ",":
+            return False
+        if self.tokens[first - 2].quote is not None or k + 1 >= self.hi:
+            return False
+        nxt = self.tokens[k + 1]
+        return self.tokens[k].text == "," and nxt.quote is None and not self._clause_ends(k)
+
+    def _whole_sentence(self, base: Candidate) -> list[Candidate]:
+        content = self._trim(self.tokens[self.lo].start, self.end)
+        return [replace(base, content=content)] if content else []
 
     def _fronted_settings(self, first: int) -> list[str]:
         """"In a court filing, X said" / "Speaking at a rally in Delhi, X said"."""
@@ -507,13 +525,14 @@ class _Sentence:
             return None
         end, mention = self._appositive(end, mention, lenient)
         k, settings = self._adjuncts(end)
-        if not self._clause_ends(k):
+        interjected = self._interjected(i, k)
+        if not self._clause_ends(k) and not interjected:
             return None
         region = (self.tokens[i].start, self.tokens[k - 1].end)
         base = Candidate(mention, self._span_text(i + 1, end), self.tokens[i].text, (0, 0),
                          self.tokens[i].start, region, evidential=form.evidential,
                          settings=_with_via(mention, settings))
-        return self._trailing(base, i, k)
+        return self._whole_sentence(base) if interjected else self._trailing(base, i, k)
 
     def _appositive(self, end: int, mention: Mention, lenient: bool) -> tuple[int, Mention]:
         """", founder of the think tank …" after a name is the speaker's role."""
@@ -599,19 +618,33 @@ class _Sentence:
         """Skip "on Sunday", "in an emailed statement", "earlier today"; keep the settings."""
         settings: list[str] = []
         while k < self.hi and self.tokens[k].quote is None:
-            at = self.tokens[k].start
-            setting = SETTING_RE.match(self.text, at)
-            moment = None if setting else TIME_RE.match(self.text, at)
-            match = setting or moment
-            if match is None:
+            if self.tokens[k].text == ",":  # "said, however, that" / "said, in a letter, that"
+                inner = self._adjunct_at(k + 1, settings)
+                if inner is None or inner >= self.hi or self.tokens[inner].text != ",":
+                    break
+                k = inner + 1
+                continue
+            nxt = self._adjunct_at(k, settings)
+            if nxt is None:
                 break
-            nxt = self._token_at(match.end())
-            if nxt is None or nxt <= k:
-                break
-            if setting:
-                settings.append(setting.group())
             k = nxt
         return k, settings
+
+    def _adjunct_at(self, k: int, settings: list[str]) -> int | None:
+        """Index after the setting, time phrase or adverb at `k` (a setting is kept)."""
+        if k >= self.hi or self.tokens[k].quote is not None:
+            return None
+        at = self.tokens[k].start
+        setting = SETTING_RE.match(self.text, at)
+        match = setting or TIME_RE.match(self.text, at)
+        if match is None:
+            return k + 1 if self.tokens[k].low in ADVERBS - {"in"} else None
+        nxt = self._token_at(match.end())
+        if nxt is None or nxt <= k:
+            return None
+        if setting:
+            settings.append(setting.group())
+        return nxt
 
     def _hearer(self, k: int) -> tuple[int, str | None]:
         """"told reporters", "told the BBC", "told PTI": the person or outlet told."""

@@ -232,6 +232,26 @@ def test_subjects_with_asides_and_dates(paragraph: str, speaker: str, role: str 
     assert (statement.speaker, statement.role) == (speaker, role)
 
 
+@pytest.mark.parametrize("paragraph, speaker, text", [
+    ("The plan, he added, was dead.", "Tom Ellis", "The plan, he added, was dead"),
+    ("The talks, officials said, stalled.", "officials", "The talks, officials said, stalled"),
+    ("The plan, said the minister, was dead.", "minister", "The plan, said the minister, was dead"),
+])
+def test_attribution_inside_the_sentence(paragraph: str, speaker: str, text: str) -> None:
+    statements = extract_statements(["Mr. Tom Ellis spoke first.", paragraph])
+    assert [(s.speaker, s.text) for s in statements] == [(speaker, text)]
+
+
+@pytest.mark.parametrize("paragraph, setting", [
+    ("Mr. Lee said, however, that the vote would go ahead.", None),
+    ("Mr. Lee said, in a letter to the court, that the vote would go ahead.",
+     "in a letter to the court"),
+])
+def test_asides_after_the_verb(paragraph: str, setting: str | None) -> None:
+    statement = _one(paragraph)
+    assert (statement.text, statement.setting) == ("the vote would go ahead", setting)
+
+
 def test_hearer_before_that_is_not_content() -> None:
     statement = _one("Solicitor General Tushar Mehta told the court that the matter was closed.")
     assert (statement.text, statement.setting) == ("the matter was closed", "to the court")
