@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.errors import StoryBotError
+
+# A bot token: three base64url parts joined by dots (user id, timestamp, HMAC).
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+HOW_TO_SET_TOKEN = (
+    "set DISCORD_TOKEN in the environment or in a .env file (Discord Developer Portal -> "
+    "your application -> Bot -> Reset Token)"
+)
+
+
+class ConfigError(StoryBotError):
+    """A setting is missing or malformed."""
 
 
 def _default_data_dir() -> Path:
@@ -20,3 +35,33 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir, validation_alias="STORYBOT_DATA_DIR")
     dev_guild_id: int | None = Field(default=None, validation_alias="STORYBOT_DEV_GUILD_ID")
     log_level: str = Field(default="INFO", validation_alias="STORYBOT_LOG_LEVEL")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, level: str) -> str:
+        if level.upper() not in logging.getLevelNamesMapping():
+            raise ValueError("one of DEBUG, INFO, WARNING, ERROR")
+        return level.upper()
+
+    def bot_token(self) -> str:
+        """The Discord bot token, or a ConfigError saying how to set it (never echoing it)."""
+        token = self.discord_token.get_secret_value().strip() if self.discord_token else ""
+        if not token:
+            raise ConfigError(f"DISCORD_TOKEN is not set: {HOW_TO_SET_TOKEN}")
+        if not _TOKEN_SHAPE.match(token):
+            raise ConfigError("DISCORD_TOKEN does not look like a bot token (three dot-separated "
+                              f"parts, no 'Bot ' prefix or quotes): {HOW_TO_SET_TOKEN}")
+        return token
+
+
+def load_settings(data_dir: str | None = None) -> Settings:
+    """Settings, with a one-line ConfigError for a malformed value; ``data_dir`` overrides."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = ".".join(str(part) for part in error["loc"])
+        raise ConfigError(f"{name}: {error['msg']}") from None
+    if data_dir:
+        settings.data_dir = Path(data_dir)
+    return settings

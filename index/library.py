@@ -1,10 +1,14 @@
-"""The story library on disk: one versioned JSON document per story.
+"""The story library on disk: one versioned JSON document per story, and a catalogue.
 
 Layout: ``<data dir>/stories/<id>.json``. Each document holds the parsed story, the
 original article text (so a story can be re-indexed when the format changes) and a
 checksum of the story. Writes go to a temporary file in the same folder, are flushed to
 disk, then renamed over the target: a crash mid-write leaves the old file or none, never
 half of one. No pickle anywhere: JSON only.
+
+``<data dir>/catalogue.json`` (see `index.catalogue`) lets a library of thousands of
+stories open without reading them: listing uses it, a story is parsed on first use and
+kept in a small cache, and questions over every story go through `candidates`.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import logging
 import os
 import re
 import tempfile
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -23,8 +28,10 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from index.article import decode_article, parse_article, parse_article_text, read_article_bytes
+from index.catalogue import CATALOGUE_FILE, POSTINGS_GLOB, Catalogue, FileStamp
 from index.errors import CorruptStoryError, LibraryError, UnknownStoryError
 from index.story import SCHEMA_VERSION, Story, StoryInfo, build_story, content_hash
+from index.tokens import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -79,46 +86,133 @@ def story_from_file(path: Path) -> Story:
 
 
 class Library:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, cache_size: int = 64) -> None:
         self.data_dir = Path(data_dir)
         self.stories_dir = self.data_dir / "stories"
         self.problems: list[str] = []
-        self._infos: dict[str, StoryInfo] | None = None
+        self._cat: Catalogue | None = None
+        self._loaded: OrderedDict[str, tuple[FileStamp, Story]] = OrderedDict()
+        self._cache_size = cache_size
+        self._batched = False
+        self._dirty = False
 
     # -- reading ---------------------------------------------------------------------------
 
     def infos(self) -> list[StoryInfo]:
         """Stored stories in id order; the bundled sample alone when none are stored."""
-        stored = list(self._catalogue().values())
-        return stored or [bundled_story().info]
+        entries = self._catalogue().entries
+        return [entries[i].info for i in sorted(entries)] or [bundled_story().info]
 
     def get(self, story_id: str) -> Story:
+        """A stored story, parsed on first use; reads nothing else, however big the library."""
         validate_id(story_id)
         path = self.stories_dir / f"{story_id}.json"
-        if path.exists():
-            return self._load(path).story
-        if story_id == SAMPLE_ID and not self._catalogue():
-            return bundled_story()
-        raise UnknownStoryError(f"no story '{story_id}' in the library (see `storybot index list`)")
+        try:
+            stamp = FileStamp.of(path.stat())
+        except FileNotFoundError:
+            if story_id == SAMPLE_ID and not self._catalogue().entries:
+                return bundled_story()
+            raise UnknownStoryError(f"no story '{story_id}' in the library (see `storybot index list`)") from None
+        cached = self._loaded.get(story_id)
+        if cached is not None and cached[0] == stamp:
+            self._loaded.move_to_end(story_id)
+            return cached[1]
+        story = self._load(path).story
+        self._loaded[story_id] = (stamp, story)
+        if len(self._loaded) > self._cache_size:
+            self._loaded.popitem(last=False)
+        return story
 
     def default_story(self) -> Story:
-        return self.get(self.infos()[0].id)
+        """The first readable story in id order, found from the file names alone."""
+        for path in self._story_files():
+            try:
+                return self.get(path.stem)
+            except (CorruptStoryError, UnknownStoryError) as exc:
+                log.warning("%s", exc)
+        return bundled_story()
 
-    def _catalogue(self) -> dict[str, StoryInfo]:
-        if self._infos is None:
-            self._infos = {}
+    def candidates(self, question: str, k: int) -> list[Story]:
+        """The `k` stories whose whole text best matches `question`, best first.
+
+        The story-level first stage for questions over the whole library (see
+        `index.postings`): only the few stories returned are read. Stories sharing no term
+        with the question are left out.
+        """
+        if not self._catalogue().entries:
+            return [bundled_story()]
+        stories = []
+        for story_id, score in self._catalogue().postings.top(tokenize(question), k):
+            if score <= 0:
+                break
+            try:
+                stories.append(self.get(story_id))
+            except CorruptStoryError as exc:  # damaged since the catalogue was written
+                self.problems.append(str(exc))
+                log.warning("%s", exc)
+        return stories
+
+    def _catalogue(self) -> Catalogue:
+        if self._cat is None:
             self.problems = []
-            for path in sorted(self.stories_dir.glob("*.json")) if self.stories_dir.is_dir() else []:
-                self._read_info(path)
-        return self._infos
+            self._cat = self._reconciled()
+        return self._cat
 
-    def _read_info(self, path: Path) -> None:
-        assert self._infos is not None
+    def _reconciled(self) -> Catalogue:
+        """The stored catalogue brought in step with the story files, which are the truth.
+
+        Files whose stamp differs from the catalogue's (added, replaced, or written just
+        before a crash) are read again; entries without a file are dropped.
+        """
+        cat = self._read_catalogue()
+        on_disk = self._scan()
+        changed = False
+        for story_id in set(cat.entries) - set(on_disk):
+            cat.drop(story_id)
+            changed = True
+        for story_id, stamp in on_disk.items():
+            known = cat.entries.get(story_id)
+            if known is None or known.stamp != stamp:
+                changed |= self._reread(cat, story_id, stamp)
+        if changed:
+            self._save_catalogue(cat)
+        return cat
+
+    def _reread(self, cat: Catalogue, story_id: str, stamp: FileStamp) -> bool:
+        """Whether the catalogue changed: a story read again, or dropped as unreadable."""
         try:
-            self._infos[path.stem] = self._load(path).story.info
+            cat.put(self._load(self.stories_dir / f"{story_id}.json").story, stamp)
+            return True
         except CorruptStoryError as exc:
             self.problems.append(str(exc))
             log.warning("%s", exc)
+            if story_id in cat.entries:
+                cat.drop(story_id)
+                return True
+            return False
+
+    def _read_catalogue(self) -> Catalogue:
+        try:
+            data = (self.data_dir / CATALOGUE_FILE).read_bytes()
+        except FileNotFoundError:
+            return Catalogue()
+        except OSError as exc:
+            log.warning("cannot read the catalogue (%s); rebuilding it", exc)
+            return Catalogue()
+        return Catalogue.decode(data, lambda name: (self.data_dir / name).read_bytes()) or Catalogue()
+
+    def _scan(self) -> dict[str, FileStamp]:
+        """Story file stamps by id, from one directory listing."""
+        stamps = {}
+        for path in self._story_files():
+            try:
+                stamps[path.stem] = FileStamp.of(path.stat())
+            except FileNotFoundError:  # removed since the listing
+                continue
+        return stamps
+
+    def _story_files(self) -> list[Path]:
+        return sorted(self.stories_dir.glob("*.json")) if self.stories_dir.is_dir() else []
 
     def _load(self, path: Path) -> StoredStory:
         try:
@@ -139,12 +233,23 @@ class Library:
 
     # -- writing ---------------------------------------------------------------------------
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Write the catalogue once, at the end, rather than after every change."""
+        self._batched = True
+        try:
+            yield
+        finally:
+            self._batched = False
+            if self._dirty:
+                self._save_catalogue(self._catalogue())
+
     def add_bytes(self, data: bytes, name: str) -> AddResult:
         """Parse, index and store an article; an article already stored is not duplicated."""
         digest = content_hash(data)
-        for info in self._catalogue().values():
-            if info.content_hash == digest:
-                return AddResult(info=info, duplicate=True)
+        for entry in self._catalogue().entries.values():
+            if entry.info.content_hash == digest:
+                return AddResult(info=entry.info, duplicate=True)
         text, warnings = decode_article(data, name)
         article = parse_article_text(text, name)
         story = build_story(article, self._new_id(name, article.title), digest)
@@ -159,20 +264,23 @@ class Library:
 
     def remove(self, story_id: str) -> StoryInfo:
         validate_id(story_id)
-        info = self._catalogue().get(story_id)
-        if info is None:
+        entry = self._catalogue().entries.get(story_id)
+        if entry is None:
             raise UnknownStoryError(f"no story '{story_id}' in the library")
         with _disk_errors(self.data_dir):
             (self.stories_dir / f"{story_id}.json").unlink()
-        del self._catalogue()[story_id]
-        return info
+        self._catalogue().drop(story_id)
+        self._loaded.pop(story_id, None)
+        self._changed()
+        return entry.info
 
     def rebuild(self) -> list[str]:
         """Re-index every stored article from its kept text; returns the ids rebuilt."""
+        self._cat, self.problems = Catalogue(), []  # rebuilt from what is rewritten
         rebuilt = []
-        for path in sorted(self.stories_dir.glob("*.json")) if self.stories_dir.is_dir() else []:
-            rebuilt.extend(self._rebuild_one(path))
-        self._infos = None
+        with self.batch():
+            for path in self._story_files():
+                rebuilt.extend(self._rebuild_one(path))
         return rebuilt
 
     def _rebuild_one(self, path: Path) -> list[str]:
@@ -192,17 +300,42 @@ class Library:
         stem = slugify(Path(name).stem)
         base = stem if stem and stem not in _GENERIC_NAMES else slugify(title or "") or "story"
         candidate, n = base, 1
-        while candidate in self._catalogue():
+        while candidate in self._catalogue().entries:
             n += 1
             candidate = f"{base}-{n}"
         return candidate
 
     def _write(self, stored: StoredStory) -> None:
+        """The story file first, then the catalogue: a crash between them loses nothing."""
         target = self.stories_dir / f"{stored.story.id}.json"
         with _disk_errors(self.data_dir):
             self.stories_dir.mkdir(parents=True, exist_ok=True)
             _atomic_write(target, stored.model_dump_json().encode("utf-8"))
-        self._catalogue()[stored.story.id] = stored.story.info
+            stamp = FileStamp.of(target.stat())
+        self._catalogue().put(stored.story, stamp)
+        self._loaded.pop(stored.story.id, None)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._dirty = True
+        if not self._batched:
+            self._save_catalogue(self._catalogue())
+
+    def _save_catalogue(self, cat: Catalogue) -> None:
+        """The term index, then the catalogue naming it, then old indexes go. Best effort:
+        a catalogue that cannot be written is rebuilt from the story files later."""
+        self._dirty = False
+        try:
+            name, postings, data = cat.encode()
+            with _disk_errors(self.data_dir):
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+                _atomic_write(self.data_dir / name, postings)
+                _atomic_write(self.data_dir / CATALOGUE_FILE, data)
+                for old in self.data_dir.glob(POSTINGS_GLOB):
+                    if old.name != name:
+                        old.unlink()
+        except LibraryError as exc:
+            log.warning("catalogue not saved (%s); it will be rebuilt from the story files", exc)
 
 
 def _checksum(story: Story) -> str:

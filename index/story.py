@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import hashlib
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from index.article import Article
 from index.quotes import Statement, extract_statements
 from index.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from index.search import StoryIndex
 
 SCHEMA_VERSION = 1
 
@@ -69,6 +73,13 @@ class Story(BaseModel):
     @cached_property
     def sentence_by_id(self) -> dict[str, Sentence]:
         return {s.id: s for s in self.sentences}
+
+    @cached_property
+    def search(self) -> StoryIndex:
+        """The retrieval index, built on first use and kept with the story."""
+        from index.search import StoryIndex  # late import: search.py builds on this module
+
+        return StoryIndex(self)
 
     def paragraph(self, number: int) -> Paragraph:
         return self.paragraphs[number - 1]

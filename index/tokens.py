@@ -49,12 +49,18 @@ def tokenize(text: str) -> list[str]:
     """BM25 terms of `text`, in order, repeats kept."""
     terms: list[str] = []
     for run in _RUN.findall(normalize(text).lower()):
-        terms.extend(_terms_of_run(run))
+        if run.isalpha():  # most runs are one plain word: skip the rules below
+            if run not in STOP_WORDS:
+                terms.append(run)
+        else:
+            terms.extend(_terms_of_run(run))
     return _stem_words(terms)
 
 
 def _terms_of_run(run: str) -> list[str]:
     run = _cut_clitic(run)
+    if not run:  # a bare clitic such as "n't"
+        return []
     if _THOUSANDS.match(run):
         return [run.replace(",", "")]
     if _NUMBER.match(run):
@@ -77,10 +83,5 @@ def _cut_clitic(run: str) -> str:
 
 def _stem_words(terms: list[str]) -> list[str]:
     """Stem plain words; numbers and compounds pass unchanged (stemming "31-member" helps no one)."""
-    stemmer = _stemmer()
-    out = []
-    for term in terms:
-        if term in STOP_WORDS:
-            continue
-        out.append(stemmer.stemWord(term) if term.isalpha() else term)
-    return out
+    stem = _stemmer().stemWord
+    return [stem(term) if term.isalpha() else term for term in terms if term not in STOP_WORDS]

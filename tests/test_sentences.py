@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pysbd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from index import sentences
 from index.article import parse_article
 from index.sentences import split_sentences
 from index.story import build_story
@@ -43,3 +47,62 @@ def test_sentence_ids_are_stable_and_numbered_from_one(sample_bytes: bytes) -> N
         for sentence in paragraph.sentences:
             assert paragraph.text[sentence.start:sentence.end] == sentence.text
     assert first.sentence_by_id["p6s1"].text == "The government has denied the allegation."
+
+
+# -- the plain-paragraph path and the pysbd path agree with pysbd's own segment() ---------
+
+_SEGMENTER = pysbd.Segmenter(language="en", clean=False)
+
+
+def _segment_spans(paragraph: str) -> list[tuple[int, int]]:
+    """The spans as found before the fast paths: pysbd's segment(), searched forward."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in _SEGMENTER.segment(paragraph):
+        text = piece.strip()
+        if not text:
+            continue
+        start = paragraph.find(text, cursor)
+        if start < 0:
+            start = cursor + len(paragraph[cursor:]) - len(paragraph[cursor:].lstrip())
+            spans.append((start, len(paragraph.rstrip())))
+            break
+        cursor = start + len(text)
+        spans.append((start, cursor))
+    return spans or [(0, len(paragraph))]
+
+
+_WORDS = ["the", "court", "said", "it", "was", "over", "NSO", "WhatsApp", "phones", "is", "may",
+          "Mr", "Smith", "no", "etc", "Inc", "St", "A", "1,400", "2014", "12", "3.5", "NSO's",
+          "end-to-end", "users'", "Yahoo", "p.m.", "U.S.", "--", "(PTI)", "…", "‘yes’", "“no”",
+          "Mr.", "Dr.", "Inc.", "No.", "1.", '"']
+_SHAPES = ['{s}.', '{s}?', '{s}!', '"{s}," {name} said.', '"{s}. {s}," he said.', '{s}: "{s}."',
+           'He called it "{s}" Then.', "“{s},” {name} added.", "{s}...", "{s}. {s}",
+           '"{s}. {s}." {s}.', '"{s}? {s}!" he asked.', "“{s}. {s}.” {s}.", 'He said "{s}." {s}.']
+
+
+@st.composite
+def _paragraphs(draw: st.DrawFn) -> str:
+    sentences = []
+    for _ in range(draw(st.integers(1, 5))):
+        words = draw(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=10))
+        text = " ".join(words)
+        shape = draw(st.sampled_from(_SHAPES))
+        sentences.append(shape.format(s=text[0].upper() + text[1:], name=draw(st.sampled_from(_WORDS))))
+    return " ".join(sentences)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_paragraphs())
+def test_same_spans_as_pysbd_segment(paragraph: str) -> None:
+    assert split_sentences(paragraph) == _segment_spans(paragraph)
+
+
+def test_plain_paragraphs_skip_pysbd(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pysbd(*_: object) -> None:
+        raise AssertionError("pysbd ran")
+
+    monkeypatch.setattr(sentences, "_pysbd_spans", no_pysbd)
+    text = 'WhatsApp sued NSO in 2019. "It was an attack," the firm said. Were 1,400 phones hit?'
+    assert _sentences(text) == ["WhatsApp sued NSO in 2019.", '"It was an attack," the firm said.',
+                                "Were 1,400 phones hit?"]

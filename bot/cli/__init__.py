@@ -18,7 +18,7 @@ log = logging.getLogger("storybot")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bot.cli import library_cmds
+    from bot.cli import answer_cmds, discord_cmds, library_cmds
 
     parser = argparse.ArgumentParser(
         prog="storybot", description="Answer questions about news stories with cited sentences."
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "or the per-user data folder)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (library_cmds,):
+    for module in (library_cmds, answer_cmds, discord_cmds):
         module.register(sub)
     return parser
 

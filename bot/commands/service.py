@@ -1,0 +1,207 @@
+"""The commands themselves: plain functions of (caller, options) -> `Reply`.
+
+Transport-free, Hubot/Errbot style: the Discord adapter and the console both call these
+and only render what comes back. User errors raise `StoryBotError` subclasses whose
+message is shown as it is; every call is synchronous and thread-safe, so an adapter may
+run it in a worker thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Literal, get_args
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz, process
+
+from bot.commands import views
+from bot.commands.markdown import bold, escape
+from bot.commands.places import ActiveStories, Caller, Place
+from bot.commands.reply import Reply, shorten
+from index.article import MAX_ARTICLE_BYTES
+from index.errors import ArticleError, StoryBotError, UnknownStoryError
+from index.library import Library, validate_id
+from index.story import Story
+
+Length = Literal["short", "medium", "long"]
+LENGTHS: tuple[str, ...] = get_args(Length)
+ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".json", ".html", ".htm")
+MAX_CHOICES = 25
+CHOICE_LIMIT = 100
+# Below this rapidfuzz WRatio a name is not offered as a completion.
+_FUZZY_CUTOFF = 50
+
+
+class NotAllowed(StoryBotError):
+    """The caller may not do this here."""
+
+
+class Choice(BaseModel):
+    """An autocomplete suggestion: what the user sees and the value sent back."""
+
+    name: str
+    value: str
+
+
+class StoryBot:
+    """StoryBot's commands over a data directory (see `bot.commands.places`)."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self.active = ActiveStories(self.data_dir / "active-stories.json")
+        self._libraries: dict[Path, Library] = {}
+        # Loaded stories keep their search index: rebuilding it per question costs time.
+        self._stories: dict[tuple[Path, str], Story] = {}
+        self._lock = threading.RLock()
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def ask(self, caller: Caller, question: str, story: str | None = None) -> Reply:
+        from bot.answer import answer
+
+        if not question.strip():
+            raise StoryBotError("Ask a question, e.g. /ask who heads the committee?")
+        chosen = self.story(caller, story)
+        return views.answer_reply(answer(question.strip(), [chosen]), chosen)
+
+    def summary(self, caller: Caller, story: str | None = None, length: Length = "short") -> Reply:
+        from bot.summary import summarize
+
+        if length not in LENGTHS:
+            raise StoryBotError(f"length is one of {', '.join(LENGTHS)}, not '{length[:20]}'")
+        chosen = self.story(caller, story)
+        return views.summary_reply(summarize(chosen, length), chosen)
+
+    def quote(self, caller: Caller, speaker: str | None = None, about: str | None = None,
+              story: str | None = None) -> Reply:
+        from bot.lookup import quotes
+
+        chosen = self.story(caller, story)
+        found = quotes([chosen], speaker=speaker or None, about=about or None)
+        return views.quotes_reply(found, chosen, speaker, about)
+
+    def speakers(self, caller: Caller, story: str | None = None) -> Reply:
+        from bot.lookup import speakers
+
+        chosen = self.story(caller, story)
+        return views.speakers_reply(speakers([chosen]), chosen)
+
+    def story_list(self, caller: Caller) -> Reply:
+        return views.story_list_reply(self.library(caller.place).infos(), self.story(caller).id)
+
+    def story_info(self, caller: Caller, story: str | None = None) -> Reply:
+        chosen = self.story(caller, story)
+        return views.story_info_reply(chosen, chosen.id == self.story(caller).id)
+
+    def story_use(self, caller: Caller, story: str) -> Reply:
+        chosen = self.story(caller, story)
+        self.active.set(caller.place, chosen.id)
+        text = f"Now using {bold(chosen.title)} (`{chosen.id}`)."
+        return views.notice(text)
+
+    def check_add(self, caller: Caller, filename: str, size: int) -> None:
+        """Whether ``caller`` may add this file: callable before downloading it."""
+        self._require_manager(caller, "add stories")
+        check_upload(filename, size)
+
+    def story_add(self, caller: Caller, data: bytes, filename: str) -> Reply:
+        self.check_add(caller, filename, len(data))
+        with self._lock:
+            result = self.library(caller.place).add_bytes(data, filename)
+        self.active.set(caller.place, result.info.id)
+        verb = "is already here as" if result.duplicate else "added as"
+        title, ident = bold(result.info.title), result.info.id
+        lines = [f"{title} {verb} `{ident}`; it is now the active story."]
+        lines += [f"Note: {escape(w)}" for w in result.warnings]
+        return views.notice("\n".join(lines))
+
+    def story_remove(self, caller: Caller, story: str) -> Reply:
+        self._require_manager(caller, "remove stories")
+        library = self.library(caller.place)
+        with self._lock:
+            info = library.remove(validate_id(story))
+            self._stories.pop((library.data_dir, info.id), None)
+        if self.active.get(caller.place) == info.id:
+            self.active.set(caller.place, None)
+        return views.notice(f"Removed {bold(info.title)} (`{info.id}`).")
+
+    def help(self, caller: Caller) -> Reply:
+        return views.help_reply()
+
+    # -- autocomplete --------------------------------------------------------------------------
+
+    def story_choices(self, caller: Caller, current: str) -> list[Choice]:
+        infos = self.library(caller.place).infos()
+        labels = {info.id: f"{info.title} ({info.id})" for info in infos}
+        return [Choice(name=shorten(labels[i], CHOICE_LIMIT), value=i)
+                for i in _fuzzy(current, labels)]
+
+    def speaker_choices(self, caller: Caller, current: str,
+                        story: str | None = None) -> list[Choice]:
+        from bot.lookup import speakers
+
+        try:
+            chosen = self.story(caller, story)
+        except StoryBotError:
+            return []  # the story option is still being typed
+        names = {c.speaker: c.speaker for c in speakers([chosen])}
+        return [Choice(name=shorten(n, CHOICE_LIMIT), value=shorten(n, CHOICE_LIMIT))
+                for n in _fuzzy(current, names)]
+
+    # -- stories -------------------------------------------------------------------------------
+
+    def library(self, place: Place) -> Library:
+        folder = place.library_dir(self.data_dir)
+        with self._lock:
+            return self._libraries.setdefault(folder, Library(folder))
+
+    def story(self, caller: Caller, story_id: str | None = None) -> Story:
+        """The named story, else the place's active one, else its library's default."""
+        library = self.library(caller.place)
+        if story_id:
+            return self._load(library, validate_id(story_id.strip()))
+        active = self.active.get(caller.place)
+        if active:
+            try:
+                return self._load(library, active)
+            except UnknownStoryError:
+                pass  # removed since it was chosen: fall back to the default
+        with self._lock:
+            return library.default_story()
+
+    def _load(self, library: Library, story_id: str) -> Story:
+        key = (library.data_dir, story_id)
+        with self._lock:
+            if key not in self._stories:
+                self._stories[key] = library.get(story_id)
+            return self._stories[key]
+
+    @staticmethod
+    def _require_manager(caller: Caller, action: str) -> None:
+        if caller.place.kind == "dm":
+            raise NotAllowed(f"Stories can be added and removed in a server, not here; "
+                             f"ask there to {action}.")
+        if not caller.can_manage:
+            raise NotAllowed(f"Only members with the Manage Server permission can {action}.")
+
+
+def check_upload(filename: str, size: int) -> None:
+    """Refuse an article upload before downloading it: wrong kind of file, or too big."""
+    if not filename.lower().endswith(ARTICLE_SUFFIXES):
+        raise ArticleError(f"{filename}: not an article file; attach a text (.txt), JSON or "
+                           "HTML file")
+    if size > MAX_ARTICLE_BYTES:
+        raise ArticleError(f"{filename}: {size:,} bytes is over the {MAX_ARTICLE_BYTES:,}-byte "
+                           "limit for an article")
+    if size == 0:
+        raise ArticleError(f"{filename}: the file is empty")
+
+
+def _fuzzy(current: str, labels: dict[str, str]) -> list[str]:
+    """Keys of ``labels`` best matching ``current`` (all, in order, when it is empty)."""
+    if not current.strip():
+        return list(labels)[:MAX_CHOICES]
+    found = process.extract(current, labels, scorer=fuzz.WRatio, limit=MAX_CHOICES,
+                            score_cutoff=_FUZZY_CUTOFF)
+    return [key for _, _, key in found]

@@ -1,0 +1,58 @@
+"""The Discord client: cogs loaded in setup_hook, nothing ever pings, commands synced on request."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.commands import StoryBot
+from bot.discord.cogs import COGS
+from bot.discord.cogs.common import WorkBudget
+from bot.discord.errors import StoryTree
+
+log = logging.getLogger(__name__)
+
+MENTIONS_NOTE = (
+    "Slash commands are ready. For @mentions, StoryBot needs no privileged intent: Discord "
+    "sends the text of messages that mention the bot, and of DMs, without Message Content. "
+    "Let it View Channel, Send Messages (and in Threads) and Read Message History where "
+    "people should mention it."
+)
+
+
+def intents() -> discord.Intents:
+    """Servers and messages, nothing privileged (no Message Content, members or presences)."""
+    chosen = discord.Intents.none()
+    chosen.guilds = chosen.guild_messages = chosen.dm_messages = True
+    return chosen
+
+
+class StoryBotClient(commands.Bot):
+    def __init__(self, service: StoryBot, work_budget: WorkBudget | None = None,
+                 **options: Any) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned, help_command=None, intents=intents(),
+            tree_cls=StoryTree,
+            # Article and question text is quoted back: it must never notify anyone.
+            allowed_mentions=discord.AllowedMentions.none(), **options,
+        )
+        self.service = service
+        self.work_budget = work_budget or WorkBudget()
+
+    async def setup_hook(self) -> None:
+        for cog in COGS:
+            await self.add_cog(cog(self))
+        log.info(MENTIONS_NOTE)
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: the Ask cog answers mentions."""
+
+    async def sync_commands(self, guild_id: int | None) -> int:
+        """Register the application commands, with one server (instant) or globally."""
+        guild = discord.Object(id=guild_id) if guild_id else None
+        if guild:
+            self.tree.copy_global_to(guild=guild)
+        return len(await self.tree.sync(guild=guild))

@@ -1,0 +1,58 @@
+"""Errors as replies: user mistakes get a friendly ephemeral message, anything else is
+logged with its context and answered politely."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+import discord
+from discord import app_commands
+
+from bot.commands import Reply
+from bot.commands.views import problem
+from bot.discord.replies import send
+from index.errors import StoryBotError
+
+log = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong on my side. It has been logged; please try again later."
+
+
+def cooldown_reply(retry_after: float) -> Reply:
+    return problem(f"Slow down a little: try again in {math.ceil(retry_after)} s.")
+
+
+def error_reply(error: BaseException, context: str) -> Reply:
+    cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    if isinstance(cause, StoryBotError):
+        return problem(str(cause))
+    if isinstance(cause, app_commands.CommandOnCooldown):
+        return cooldown_reply(cause.retry_after)
+    if isinstance(cause, app_commands.NoPrivateMessage):
+        return problem("This command works in a server, not in direct messages.")
+    if isinstance(cause, app_commands.MissingPermissions):
+        return problem("You need the Manage Server permission for that.")
+    if isinstance(cause, app_commands.TransformerError):
+        return problem(f"'{cause.value}' is not a valid value for that option.")
+    log.error("unexpected error %s", context, exc_info=cause)
+    return problem(SORRY)
+
+
+def describe(interaction: discord.Interaction) -> str:
+    """Where an interaction came from, for the log (ids only: no message text, no token)."""
+    name = interaction.command.qualified_name if interaction.command else "?"
+    return (f"in /{name} (user {interaction.user.id}, guild {interaction.guild_id}, "
+            f"channel {interaction.channel_id})")
+
+
+class StoryTree(app_commands.CommandTree):
+    """The command tree with one polite error handler for every command."""
+
+    async def on_error(self, interaction: discord.Interaction,
+                       error: app_commands.AppCommandError) -> None:
+        reply = error_reply(error, describe(interaction))
+        try:
+            await send(interaction, reply)
+        except discord.HTTPException:
+            log.warning("could not report an error %s", describe(interaction), exc_info=True)

@@ -1,0 +1,221 @@
+"""Question analysis: what kind of answer a question wants, its focus words, its speaker.
+
+Everything is read from the question's own words (wh-word, auxiliaries, "according to"),
+never from any one story, so it carries over to questions and articles not seen before.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from index.features import REPORTING_VERBS, words
+from index.normalize import normalize
+from index.tokens import STOP_WORDS, tokenize
+
+Kind = Literal[
+    "who", "when", "where", "how_many", "how_much", "which", "said", "yes_no", "why", "how",
+    "what",
+]
+# Kinds whose answer must hold a fact of a given type; others are judged on topic alone.
+TYPED_KINDS: frozenset[str] = frozenset({"who", "when", "where", "how_many", "how_much", "which"})
+
+MAX_QUESTION_CHARS = 1000
+
+_AUX = ("is are was were do does did has have had can could will would should shall may might "
+        "must").split()
+# Verbs that ask for what someone said, thinks or wants: "What did X say / suggest?"
+_OPINION_VERBS = sorted(REPORTING_VERBS | {
+    "think", "thinks", "thought", "propose", "proposes", "proposed", "want", "wants", "wanted",
+    "believe", "believes", "believed", "mean", "means", "meant", "comment", "commented",
+    "react", "reacted", "feel", "feels",
+})
+_SPEAKER_PATTERNS = (
+    re.compile(rf"^(?:what|how)\s+(?:{'|'.join(_AUX)})\s+(?P<who>.+?)\s+"
+               rf"(?:{'|'.join(_OPINION_VERBS)})\b(?P<rest>.*)$"),
+    re.compile(r"^what\s+(?:is|was|are|were)\s+(?P<who>.+?)'s?\s+(?:response|reaction|view|"
+               r"position|stand|statement|comment|argument|claim|opinion)\b(?P<rest>.*)$"),
+    # Yes-no questions about a claim: "Does Banerjee say she has proof?"
+    re.compile(rf"^(?:does|did|do|has|have|is|was)\s+(?P<who>.+?)\s+(?:{'|'.join(_OPINION_VERBS)})"
+               rf"\b(?P<rest>.*)$"),
+)
+_ACCORDING_TO = re.compile(
+    r"\baccording\s+to\s+(?P<who>[^,?]+?)(?=\s*(?:,|\?|$)|\s+(?:who|what|when|where|why|how|"
+    rf"which|{'|'.join(_AUX)})\b)"
+)
+# Words after "how" that frame the question rather than name its topic.
+_WHO_IS = re.compile(r"\bwho\s+(?:is|was|are|were)\s+(?:the|a|an)\b")
+_HOW_FRAMES = {"many": "how_many", "long": "how_many", "old": "how_many", "far": "how_many",
+               "often": "how_many", "much": "how_much", "big": "how_much", "large": "how_much"}
+_WHEN_NOUNS = {"date", "day", "year", "month", "time"}
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
+_MARKDOWN = re.compile(r"(\*\*|__|~~|\|\||\*|_|`+)")
+
+
+class Question(BaseModel):
+    """A question as the answer engine sees it."""
+
+    text: str = Field(description="The question with mentions and markdown removed")
+    kind: Kind = "what"
+    terms: list[str] = Field(default_factory=list, description="Stemmed focus terms")
+    entities: list[str] = Field(default_factory=list, description="Capitalised names as written")
+    speaker: str | None = Field(default=None, description="X in 'what did X say', 'according to X'")
+    head: str | None = Field(default=None, description="Stemmed noun of 'which X'")
+    wants_name: bool = Field(default=False, description="'Who is the X?': a proper name, not "
+                             "'officials'")
+    counted: list[str] = Field(default_factory=list, description="Stems of N in 'how many N'")
+    passive: tuple[str, str] | None = Field(
+        default=None, description="Stemmed (noun, verb) of 'how many N were V-ed'")
+    problem: str | None = Field(default=None, description="Why the question cannot be answered")
+
+
+def analyze(raw: str) -> Question:
+    """Classify `raw` and pick out its focus terms; `problem` is set for unusable input."""
+    if len(raw) > MAX_QUESTION_CHARS:
+        return Question(text="", problem=f"That question is {len(raw):,} characters long; please "
+                        f"ask in under {MAX_QUESTION_CHARS:,}.")
+    text = clean(raw)
+    problem = _input_problem(text)
+    if problem:
+        return Question(text=text, problem=problem)
+    low = normalize(text).lower().rstrip(" ?.!")
+    speaker, rest = _speaker(low)
+    kind, frame = _kind(rest, speaker)
+    head = _head(rest) if kind == "which" else None
+    terms = [t for t in tokenize(rest) if t not in frame]
+    return Question(text=text, kind=kind, terms=terms, entities=_entities(text), speaker=speaker,
+                    head=head, counted=_counted(rest) if kind == "how_many" else [],
+                    wants_name=kind == "who" and bool(_WHO_IS.search(rest)),
+                    passive=_passive(rest) if kind == "how_many" else None)
+
+
+def clean(raw: str) -> str:
+    """The question without Discord mentions, custom emoji and markdown marks."""
+    text = _MENTION.sub(" ", raw)
+    text = _MARKDOWN.sub("", text)
+    text = re.sub(r"^\s*>+\s?", "", text, flags=re.MULTILINE)
+    return " ".join(text.split())
+
+
+def _input_problem(text: str) -> str | None:
+    letters = [c for c in text if c.isalpha()]
+    if not text:
+        return "Please ask a question about the story."
+    if not letters and not any(c.isdigit() for c in text):
+        return "I couldn't find any words in that question; please ask it in words."
+    latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
+    if latin < len(letters) / 2 or _foreign_latin(text):
+        return "I can only answer questions asked in English."
+    return None
+
+
+def _foreign_latin(text: str) -> bool:
+    """Another language in Latin script: accented letters (or ¿ ¡) and not one English
+    function word ("¿Quién dirige el comité?", "Wer ist der Bürgermeister?")."""
+    accented = any(c.isalpha() and not c.isascii() for c in text) or text.startswith(("¿", "¡"))
+    english = any(w in STOP_WORDS for w in re.findall(r"[a-z']+", text.lower()))
+    return accented and not english
+
+
+def _speaker(low: str) -> tuple[str | None, str]:
+    """Who the question asks about as a speaker, and the rest of the question."""
+    match = _ACCORDING_TO.search(low)
+    if match:
+        rest = (low[:match.start()] + " " + low[match.end():]).strip(" ,")
+        return _strip_article(match.group("who")), rest
+    for pattern in _SPEAKER_PATTERNS:
+        match = pattern.match(low)
+        if match:
+            return _strip_article(match.group("who")), match.group("rest").strip()
+    return None, low
+
+
+def _strip_article(phrase: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", phrase.strip())
+
+
+def _kind(low: str, speaker: str | None) -> tuple[Kind, set[str]]:
+    """The question's kind and the stemmed words that only frame it ("many", "time")."""
+    tokens = low.split()
+    for i, token in enumerate(tokens[:-1]):
+        if token == "how" and tokens[i + 1] in _HOW_FRAMES:
+            return _HOW_FRAMES[tokens[i + 1]], set(tokenize(tokens[i + 1])) | {tokens[i + 1]}  # type: ignore[return-value]
+        if token == "how" and _measures(tokens[i + 1:]):
+            return "how_many", set()  # "how cold did it get": a measurement, a number
+    first = tokens[0] if tokens else ""
+    if "when" in tokens[:3] or (first in {"what", "which"} and len(tokens) > 1
+                                and tokens[1] in _WHEN_NOUNS):
+        return "when", set(tokenize(" ".join(_WHEN_NOUNS)))
+    for word, kind in (("where", "where"), ("who", "who"), ("whom", "who"), ("whose", "who"),
+                       ("why", "why")):
+        if word in tokens[:3]:
+            return kind, set()  # type: ignore[return-value]
+    if speaker is not None and not tokens:
+        return "said", set()
+    if first == "which" or (first == "what" and len(tokens) > 1 and tokens[1] not in _AUX):
+        return ("which" if first == "which" else "what"), set()
+    if first in _AUX:
+        return "yes_no", set()
+    if first == "how":
+        return "how", set()
+    return ("said" if speaker else "what"), set()
+
+
+def _measures(after_how: list[str]) -> bool:
+    """"How cold did it get", "how tall is the tower": an adjective then an auxiliary."""
+    return len(after_how) > 1 and after_how[1] in _AUX and bool(tokenize(after_how[0])) \
+        and after_how[0] not in _AUX
+
+
+def _head(low: str) -> str | None:
+    """The noun a "which" question asks about: "which court" → "court"."""
+    match = re.match(r"^which\s+(?:of\s+the\s+)?(.*)$", low)
+    for word in (match.group(1).split() if match else []):
+        terms = tokenize(word)
+        if word in _AUX:
+            return None
+        if terms:
+            return terms[0]
+    return None
+
+
+def _counted(low: str) -> list[str]:
+    """What "how many" counts: the words after it up to the verb ("how many Indian
+    journalists were..." → indian, journalist)."""
+    match = re.search(r"\bhow many\s+(.*)$", low)
+    found: list[str] = []
+    for word in (match.group(1).split() if match else []):
+        if word in _AUX:
+            break
+        found.extend(tokenize(word))
+    return found
+
+
+_PASSIVE = re.compile(r"\bhow many\s+(?:\w+\s+)*?(?P<noun>\w+)\s+(?:were|was|are|is|have been|"
+                      r"has been|had been)\s+(?P<verb>\w+)")
+
+
+def _passive(low: str) -> tuple[str, str] | None:
+    """"How many people were arrested" → ("peopl", "arrest"): the count asked is of that
+    noun under that verb, so "five people were lynched" does not answer it."""
+    match = _PASSIVE.search(low)
+    if not match:
+        return None
+    noun, verb = tokenize(match.group("noun")), tokenize(match.group("verb"))
+    return (noun[0], verb[0]) if noun and verb else None
+
+
+def _entities(text: str) -> list[str]:
+    """Names as the asker wrote them: capitalised words after the first ("Did Ravi say")."""
+    tokens = words(text)
+    names, run = [], []
+    for i, token in enumerate(tokens):
+        if i > 0 and token[:1].isupper() and token.lower() not in _AUX:
+            run.append(token)
+        elif run:
+            names.append(" ".join(run))
+            run = []
+    return names + ([" ".join(run)] if run else [])

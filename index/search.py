@@ -1,0 +1,107 @@
+"""A story's retrieval index: terms, BM25 over paragraphs and sentences, facts per sentence.
+
+Built once per story on first use and kept on the `Story` (`story.search`), so that a
+question costs only scoring: tokenising and fact-finding happen here, not per question.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+
+from index.bm25 import PassageIndex, Variant
+from index.features import Facts, names_instance_of, proper_words, sentence_facts
+from index.tokens import tokenize
+
+if TYPE_CHECKING:
+    from index.story import Sentence, Story
+
+# Misspelt names ("Dhankar" for "Dhankhar", "Prassad") still match; short words must be
+# exact, because at five letters one edit already joins unrelated words (fund/found), and
+# the cutoff keeps apart words that share a stem's letters ("governor" / "govern").
+_FUZZY_MIN_LENGTH = 6
+_FUZZY_CUTOFF = 88
+
+
+def _graded_forms(term: str) -> list[str]:
+    """Comparative and superlative forms and bases, which the Snowball stemmer keeps
+    apart: "cold" ~ "coldest", "hottest" ~ "hot", "latest" ~ "late"."""
+    if not term.isalpha() or len(term) < 3:
+        return []
+    forms = [term + "est", term + "er", term + term[-1] + "est", term + term[-1] + "er"]
+    for suffix in ("est", "er"):
+        base = term[: -len(suffix)]
+        if term.endswith(suffix) and len(base) >= 3:
+            forms += [base, base + "e", base[:-1] if len(base) > 3 and base[-1] == base[-2] else base]
+    return forms
+
+
+class StoryIndex:
+    """Everything a question is scored against, for one story."""
+
+    def __init__(self, story: Story, variant: Variant = "plus", k1: float = 1.2,
+                 b: float = 0.75) -> None:
+        self.story = story
+        self.sentences: list[Sentence] = story.sentences
+        self.sentence_terms = [tokenize(s.text) for s in self.sentences]
+        self.sentence_sets = [frozenset(t) for t in self.sentence_terms]
+        self.paragraph_terms = [tokenize(p.text) for p in story.paragraphs]
+        self.paragraph_sets = [frozenset(t) for t in self.paragraph_terms]
+        self.paragraphs = PassageIndex(self.paragraph_terms, variant, k1, b)
+        self.sentence_bm25 = PassageIndex(self.sentence_terms, variant, k1, b)
+        self._df = Counter(term for terms in self.sentence_sets for term in terms)
+        self.vocabulary = frozenset(self._df)
+
+    def df(self, term: str) -> int:
+        """How many of the story's sentences hold `term`."""
+        return self._df.get(term, 0)
+
+    def idf(self, term: str) -> float:
+        """Rarity of `term` among the story's sentences. A term the story lacks weighs as
+        much as its rarest words: missing, it counts against coverage, but no more than
+        a rare word would, since the asker may simply have used another word for it."""
+        n = len(self.sentences)
+        return math.log((n + 1) / (max(self._df.get(term, 0), 1) + 0.5))
+
+    @cached_property
+    def proper_words(self) -> frozenset[str]:
+        """The story's name vocabulary (lower-cased), from how it capitalises words."""
+        return proper_words([s.text for s in self.sentences])
+
+    @cached_property
+    def facts(self) -> list[Facts]:
+        return [sentence_facts(s.text, self.proper_words) for s in self.sentences]
+
+    @cached_property
+    def name_terms(self) -> frozenset[str]:
+        """Terms of the names the story mentions ("whatsapp", "bengal", "governor")."""
+        return frozenset(t for facts in self.facts for name in facts.names for t in tokenize(name))
+
+    @cached_property
+    def counted_terms(self) -> frozenset[str]:
+        """Stems of everything the story counts ("people" in "29 people")."""
+        return frozenset(t for facts in self.facts for t in facts.counted)
+
+    def names_instance(self, i: int, head: str, exclude: set[str]) -> bool:
+        """Whether sentence `i` names an instance of `head` ("Pegasus spyware")."""
+        return names_instance_of(self.sentences[i].text, head, exclude, self.proper_words)
+
+    def match_terms(self, terms: list[str]) -> list[str]:
+        """`terms` mapped onto the story's vocabulary: exact, else the closest spelling."""
+        vocabulary = sorted(self.vocabulary)
+        matched = []
+        for term in terms:
+            graded = [f for f in _graded_forms(term) if f in self.vocabulary]
+            if term in self.vocabulary or term.isdigit() or graded:
+                matched.append(graded[0] if graded and term not in self.vocabulary else term)
+            elif len(term) < _FUZZY_MIN_LENGTH:
+                matched.append(term)
+            else:
+                best = process.extractOne(term, vocabulary, scorer=fuzz.ratio,
+                                          score_cutoff=_FUZZY_CUTOFF)
+                matched.append(best[0] if best else term)
+        return matched

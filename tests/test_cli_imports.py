@@ -1,0 +1,23 @@
+"""The answer commands stay light: no discord.py, no Settings, no bench libraries."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("discord", "aiohttp", "pydantic_settings", "sumy", "nltk", "trafilatura", "tqdm")
+
+
+def test_ask_imports_nothing_heavy(tmp_path) -> None:
+    path = tmp_path / "s.txt"
+    path.write_text("title: T\n\nThe mayor opened the 40 metre bridge on Monday.\n")
+    code = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        f"main(['ask', '--story', {str(path)!r}, 'How long is the bridge?'])\n"
+        f"print([m for m in sys.modules if m.split('.')[0] in {HEAVY!r}])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+    assert "40 metre bridge" in out
