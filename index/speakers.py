@@ -580,11 +580,18 @@ _GENERIC_TERMS = frozenset(Stemmer.Stemmer("english").stemWords([
 COHESION_MARGIN = 2
 
 
+# A capitalised name opening a sentence, before its verb: "Kestrel sued …", "NSO Group has …".
+_OPENING_NAME_RE = re.compile(
+    r"(?:^|(?<=[.!?]\s))((?:[A-Z][\w&'.-]*\s+){0,3}[A-Z][\w&'-]*)"
+    r"(?=\s+(?:has|had|is|was|will|would|[a-z]+ed|[a-z]+s)\b)")
+
+
 class SpeakerResolver:
     """Resolves mentions to entities in reading order; keeps who spoke last."""
 
-    def __init__(self, people: PeopleIndex) -> None:
+    def __init__(self, people: PeopleIndex, paragraphs: Sequence[str]) -> None:
         self._people = people
+        self._paragraphs = paragraphs
         self._entities: list[Entity] = []
         self._clock = 0
 
@@ -607,7 +614,7 @@ class SpeakerResolver:
         if kind is MentionKind.PRONOUN:
             return self._pronoun(mention, position, context)
         if mention.owner is not None:
-            return self._owned_role(mention, context)
+            return self._owned_role(mention, position, context)
         if kind is MentionKind.ANAPHOR:
             return self._anaphor(mention, position, context)
         if kind is MentionKind.BARE:
@@ -679,7 +686,7 @@ class SpeakerResolver:
         if mention.canonical == "it":
             things = self._recent(lambda e: e.speaker_type in ("organisation", "unknown")
                                   and e.number == "sg")
-            return self._by_cohesion(things, context)
+            return self._by_cohesion(things, context) or self._opening_organisation(position)
         if mention.canonical == "they":
             return next(iter(self._recent(lambda e: e.number == "pl")), None)
         gender = mention.gender
@@ -695,7 +702,8 @@ class SpeakerResolver:
                  context: str) -> Entity | None:
         head = mention.head or ""
         if head in ORG_WORDS and head not in PERSON_NOUNS:
-            return self._organisation_for(context, head) or self._keyed(mention, "organisation")
+            found = self._organisation_for(context, position, head)
+            return found or self._keyed(mention, "organisation")
         same_role = self._recent(lambda e: head in _words(e) or e.head == head)
         if same_role:
             return same_role[0]
@@ -706,23 +714,41 @@ class SpeakerResolver:
         titled = bool(mention.role and mention.role[:1].isupper())
         return self._keyed(mention, "person" if titled else "anonymous")
 
-    def _owned_role(self, mention: Mention, context: str) -> Entity:
+    def _owned_role(self, mention: Mention, position: tuple[int, int], context: str) -> Entity:
         """"its spokesperson", "a company spokesperson": the spokesperson of the organisation
         already speaking in the story, if there is one."""
-        owner = self._organisation_for(context)
+        owner = self._organisation_for(context, position)
         if owner is None:
             return self._keyed(mention, "anonymous")
         role = " ".join(w for w in (mention.role or "").split() if w.lower() not in ORG_ANAPHORS)
         return self._keyed(replace(mention, canonical=f"{owner.canonical} {role}", role=role),
                            "anonymous")
 
-    def _organisation_for(self, context: str, head: str = "") -> Entity | None:
+    def _organisation_for(self, context: str, position: tuple[int, int],
+                          head: str = "") -> Entity | None:
         """The organisation "it" or "the company" points at: one named with that word if
         any, else the most recent, unless cohesion clearly favours another."""
         named = self._recent(lambda e: e.speaker_type == "organisation" and head in _words(e))
         if head and named:
             return named[0]
-        return self._by_cohesion(self._recent(lambda e: e.speaker_type == "organisation"), context)
+        organisations = self._recent(lambda e: e.speaker_type == "organisation")
+        return self._by_cohesion(organisations, context) or self._opening_organisation(position)
+
+    def _opening_organisation(self, position: tuple[int, int]) -> Entity | None:
+        """"Kestrel sued Northwind on Monday. The company said …": with no organisation
+        speaking yet, the one that opened the latest sentence before (centering: a
+        sentence's subject is what the next one is about)."""
+        number, offset = position
+        for index in (number, number - 1):
+            if index < 0:
+                continue
+            text = self._paragraphs[index][:offset] if index == number else self._paragraphs[index]
+            for match in reversed(list(_OPENING_NAME_RE.finditer(text))):
+                mention = parse_mention(match.group(1).split(), self._people)
+                if mention is not None and mention.kind in (MentionKind.ORG, MentionKind.BARE) \
+                        and not self._people.full_name(mention.name[-1]):
+                    return self._organisation(mention)
+        return None
 
     def _from_text(self, position: tuple[int, int], gender: str | None,
                    role: str | None = None) -> Entity | None:
