@@ -197,11 +197,11 @@ async def test_slow_work_is_deferred_then_followed_up(
 
 
 async def test_summary_command(fake_discord: FakeDiscord, client: StoryBotClient) -> None:
-    pytest.importorskip("bot.summary", reason="the summary engine has not landed yet")
     ix = await fake_discord.dispatch_command("summary", {"length": "short"})
     embed = (await answer_of(fake_discord, ix))["embeds"][0]
     assert embed["title"].startswith("WhatsApp Expressed Regret")
-    assert embed["description"]
+    assert embed["description"].startswith("2019-11-21\n\nThe centre has rejected reports")
+    assert "(¶1)" in embed["description"]
 
 
 async def test_quote_and_speakers_commands(
