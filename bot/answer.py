@@ -70,6 +70,10 @@ class Answer(BaseModel):
     answered: bool
     answer: str = Field(description="The reply as a user sees it")
     citations: list[Citation] = Field(default_factory=list, description="Best first")
+    passage: list[Citation] = Field(
+        default_factory=list,
+        description="The sentences quoted, in reading order: the answer, after the sentence "
+                    "it leans on when it opens with a reference ('They also claimed...')")
     kind: str | None = Field(default=None, description="The question's kind, e.g. 'when'")
     story_id: str | None = Field(default=None, description="The story the answer is from")
 
@@ -312,16 +316,19 @@ def _reply(question: str, q: Question, cands: list[_Candidate], n_stories: int) 
     top = cands[0]
     story = top.story
     citations = [_citation(story, c.index) for c in cands[:MAX_CITATIONS]]
-    quote = _quote(story, _with_context(story, top.index))
+    shown = _with_context(story, top.index)
+    quote = _quote(story, shown)
     if len(quote) > MAX_REPLY_CHARS:  # the sentence alone, rather than a reply Discord refuses
-        quote = _quote(story, [top.index])
+        shown = [top.index]
+        quote = _quote(story, shown)
     if top.answers:
         text = quote
     else:
         text = (f"{_not_said(n_stories)} ({_ask_about(q)}) The closest passage, which does not "
                 f"answer it:\n{quote}")
     return Answer(question=question, answered=top.answers, answer=defuse_mentions(text),
-                  citations=citations, kind=q.kind, story_id=story.id)
+                  citations=citations, passage=[_citation(story, i) for i in shown],
+                  kind=q.kind, story_id=story.id)
 
 
 def _with_context(story: Story, index: int) -> list[int]:
