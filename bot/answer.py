@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from bot.lookup import describe, statements_by
 from bot.question import TYPED_KINDS, Question, analyze
 from bot.safe_text import defuse_mentions
+from index.actions import joins
 from index.features import (
     REPORTING_VERBS,
     Facts,
@@ -27,7 +28,6 @@ from index.features import (
     verbs_after,
     words,
 )
-from index.actions import joins
 from index.quotes import Statement
 from index.search import StoryIndex
 from index.story import Sentence, Story
@@ -137,8 +137,9 @@ def _rank(story: Story, q: Question) -> list[_Candidate]:
             + _W_COVERAGE * coverage + (allowed[i] if allowed is not None else 0.0)
         if not typed:
             score *= _UNTYPED_FACTOR
-        on_topic = allowed is not None or (coverage >= MIN_COVERAGE and (
-            _on_topic(q, ix, i, content, bool(acting))))
+        # A sentence the asked-for speaker said is on topic by that alone.
+        on_topic = allowed is not None or (
+            coverage >= MIN_COVERAGE and _on_topic(q, ix, i, content, bool(acting)))
         cands.append(_Candidate(story, i, score, coverage, typed and on_topic and score > 0))
     # A sentence that passes the checks goes before any that doesn't, whatever the scores.
     cands.sort(key=lambda c: (not c.answers, -c.score, c.index))

@@ -39,7 +39,7 @@ _OPINION_VERBS = sorted(REPORTING_VERBS | {
 _BE = ("is", "are", "was", "were")
 # After "is/are/was/were" the verb is a participle: "what is X saying", never "what is
 # the governor accusing the state..." read as "X ... state(s)".
-_OPINION_PARTICIPLES = sorted({(v[:-1] if v.endswith("e") else v) + "ing"
+_OPINION_PARTICIPLES = sorted({(v.removesuffix("e")) + "ing"
                                for v in _OPINION_VERBS if not v.endswith(("s", "ed"))})
 _SPEAKER_PATTERNS = (
     re.compile(rf"^(?:what|how)\s+(?:{'|'.join(a for a in _AUX if a not in _BE)})\s+"

@@ -52,10 +52,10 @@ class Subject(NamedTuple):
     def head(self) -> str:
         """The words that name the subject: the noun its phrase ends with ("The bakers'
         union" → "union", "the Mamata Banerjee government" → "government"), or the whole
-        name when it ends with one ("Facebook-owned WhatsApp" → "WhatsApp")."""
+        name when it ends with one ("chief executive Omar Vance" → "Omar Vance")."""
         if self.phrase.split()[0].lower() in _FIRST_PERSON | _THIRD_PERSON:
             return self.phrase.split()[0]
-        phrase = []
+        phrase: list[str] = []
         for word in self.phrase.split():
             low = word.lower()
             if phrase and (low in STOP_WORDS and low not in _DETERMINERS or low.endswith("ed")):
@@ -63,7 +63,7 @@ class Subject(NamedTuple):
             phrase.append(word)
         if not phrase[-1][:1].isupper():
             return phrase[-1]
-        name = []
+        name: list[str] = []
         for word in reversed(phrase):
             if not word[:1].isupper():
                 break
