@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from bot.lookup import describe, statements_by
 from bot.question import TYPED_KINDS, Question, analyze
 from bot.safe_text import defuse_mentions
+from index.actions import joins
 from index.features import (
     REPORTING_VERBS,
     Facts,
@@ -69,6 +70,10 @@ class Answer(BaseModel):
     answered: bool
     answer: str = Field(description="The reply as a user sees it")
     citations: list[Citation] = Field(default_factory=list, description="Best first")
+    passage: list[Citation] = Field(
+        default_factory=list,
+        description="The sentences quoted, in reading order: the answer, after the sentence "
+                    "it leans on when it opens with a reference ('They also claimed...')")
     kind: str | None = Field(default=None, description="The question's kind, e.g. 'when'")
     story_id: str | None = Field(default=None, description="The story the answer is from")
 
@@ -113,15 +118,19 @@ def _rank(story: Story, q: Question) -> list[_Candidate]:
         return []  # the story reports nothing said by this speaker
     sent = _normalised(ix.sentence_bm25.scores(terms))
     para = _normalised(ix.paragraphs.scores(terms))
-    weights = {t: ix.idf(t) for t in set(terms)}
-    total = sum(weights.values())
-    content = _content_terms(ix, terms)
     positions = [i for i in range(len(ix.sentences)) if allowed is None or i in allowed]
-    typed_at = _typed(q, ix, positions, terms)
+    acting = _acting(q, ix, positions)
+    # Words the actor's answer may put otherwise ("asking" → "seeking") weigh nothing.
+    optional = set(ix.match_terms(q.optional)) if acting else set()
+    weights = {t: ix.idf(t) for t in set(terms) - optional}
+    total = sum(weights.values())
+    content = _content_terms(ix, terms, q) - optional
+    typed_at = acting if q.actor else _typed(q, ix, positions, terms)
     cands = []
     for i in positions:
         sentence = ix.sentences[i]
-        covered = _coverage(weights, ix.sentence_sets[i], ix.paragraph_sets[sentence.paragraph - 1])
+        covered = _coverage(weights, ix.sentence_sets[i] | ix.mention_sets[i],
+                            ix.paragraph_sets[sentence.paragraph - 1])
         coverage = covered / total if total else float(allowed is not None)
         typed = i in typed_at
         score = _W_SENTENCE * sent[i] + _W_PARAGRAPH * para[sentence.paragraph - 1] \
@@ -130,11 +139,42 @@ def _rank(story: Story, q: Question) -> list[_Candidate]:
             score *= _UNTYPED_FACTOR
         # A sentence the asked-for speaker said is on topic by that alone.
         on_topic = allowed is not None or (
-            coverage >= MIN_COVERAGE and _covers_content(content, ix, i))
+            coverage >= MIN_COVERAGE and _on_topic(q, ix, i, content, bool(acting)))
         cands.append(_Candidate(story, i, score, coverage, typed and on_topic and score > 0))
     # A sentence that passes the checks goes before any that doesn't, whatever the scores.
     cands.sort(key=lambda c: (not c.answers, -c.score, c.index))
     return cands
+
+
+def _on_topic(q: Question, ix: StoryIndex, i: int, content: set[str], acting: bool) -> bool:
+    """Whether sentence `i` speaks of what the question asks about: it shares one of its
+    event words ("founded", "pay"). A sentence in which the asked-for actor acts needs only
+    a story that uses the question's words; one that joins the two names of "when did A V
+    B" may word the event otherwise ("B, which was acquired by A in 2014")."""
+    if acting:
+        return content <= ix.vocabulary
+    return _covers_content(content, ix, i) or _joined(q, ix, i)
+
+
+def _joined(q: Question, ix: StoryIndex, i: int) -> bool:
+    if q.participants is None:
+        return False
+    agent, patient = (ix.match_terms(tokenize(name)) for name in q.participants)
+    text = ix.sentences[i].text
+    opening = ix.mention_sets[i] if opens_with_reference(text) else frozenset()
+    return joins(text, agent, patient, opening, set(ix.facts[i].dates))
+
+
+def _acting(q: Question, ix: StoryIndex, positions: list[int]) -> set[int]:
+    """For "what is X doing / asking for", the sentences in which X is doing or is going
+    to do something: the only ones that can answer it. A story in which X never does
+    answers no such question, however much else it says about X."""
+    if q.actor is None:
+        return set()
+    # The actor's head noun: "the city council" acts as "The council" does; "Mamata
+    # Banerjee" is not "the Mamata Banerjee government". English noun phrases end with it.
+    head = ix.match_terms(tokenize(q.actor.split(" of ")[0]))[-1:]
+    return {i for i in positions if head and head[0] in ix.acting_sets[i]}
 
 
 def _typed(q: Question, ix: StoryIndex, positions: list[int], terms: list[str]) -> set[int]:
@@ -157,10 +197,12 @@ def _coverage(weights: dict[str, float], sentence: frozenset[str], paragraph: fr
     return sum(w if t in sentence else w / 2 if t in paragraph else 0.0 for t, w in weights.items())
 
 
-def _content_terms(ix: StoryIndex, terms: list[str]) -> set[str]:
-    """The question's terms other than the story's names: its event or relation words
-    ("founded", "pay", "become"). Names alone don't show that the story covers the question."""
-    return {t for t in terms if t not in ix.name_terms}
+def _content_terms(ix: StoryIndex, terms: list[str], q: Question) -> set[str]:
+    """The question's terms other than names, the story's or those the asker capitalised:
+    its event or relation words ("founded", "pay", "become"). Names alone don't show that
+    the story covers the question."""
+    asked_names = set(ix.match_terms([t for name in q.entities for t in tokenize(name)]))
+    return {t for t in terms if t not in ix.name_terms and t not in asked_names}
 
 
 def _covers_content(content: set[str], ix: StoryIndex, i: int) -> bool:
@@ -275,16 +317,19 @@ def _reply(question: str, q: Question, cands: list[_Candidate], n_stories: int) 
     top = cands[0]
     story = top.story
     citations = [_citation(story, c.index) for c in cands[:MAX_CITATIONS]]
-    quote = _quote(story, _with_context(story, top.index))
+    shown = _with_context(story, top.index)
+    quote = _quote(story, shown)
     if len(quote) > MAX_REPLY_CHARS:  # the sentence alone, rather than a reply Discord refuses
-        quote = _quote(story, [top.index])
+        shown = [top.index]
+        quote = _quote(story, shown)
     if top.answers:
         text = quote
     else:
         text = (f"{_not_said(n_stories)} ({_ask_about(q)}) The closest passage, which does not "
                 f"answer it:\n{quote}")
     return Answer(question=question, answered=top.answers, answer=defuse_mentions(text),
-                  citations=citations, kind=q.kind, story_id=story.id)
+                  citations=citations, passage=[_citation(story, i) for i in shown],
+                  kind=q.kind, story_id=story.id)
 
 
 def _with_context(story: Story, index: int) -> list[int]:

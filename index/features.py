@@ -214,6 +214,14 @@ def _name_spans(tokens: list[str], proper: frozenset[str]) -> list[tuple[int, in
     return spans
 
 
+def subject_name(tokens: list[str], proper: frozenset[str]) -> str | None:
+    """The name a sentence opens with, its likely subject ("WhatsApp said...",
+    "Facebook-owned WhatsApp has..."): the first name within its first three words."""
+    for start, end in _name_spans(tokens, proper):
+        return " ".join(tokens[start:end]) if start < 3 else None
+    return None
+
+
 def _is_name_word(tokens: list[str], i: int, proper: frozenset[str]) -> bool:
     token = tokens[i]
     bare = token.lower().rstrip(".").split("'")[0]
