@@ -80,13 +80,13 @@ class Catalogue:
     _update: PostingsUpdate | None = None
     _by_content: dict[str, str] | None = None  # content hash -> id, made on first use
 
-    def put(self, story: Story, stamp: FileStamp, terms: TermCounts) -> None:
+    def put(self, info: StoryInfo, stamp: FileStamp, terms: TermCounts) -> None:
         """Add or replace a story; `terms` are its `story_terms`."""
-        self._forget_content(story.id)
-        self.entries[story.id] = Entry(info=story.info, stamp=stamp)
+        self._forget_content(info.id)
+        self.entries[info.id] = Entry(info=info, stamp=stamp)
         if self._by_content is not None:
-            self._by_content[story.info.content_hash] = story.id
-        self._changes().put(story.id, terms)
+            self._by_content[info.content_hash] = info.id
+        self._changes().put(info.id, terms)
 
     def drop(self, story_id: str) -> None:
         self._forget_content(story_id)

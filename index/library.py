@@ -69,27 +69,33 @@ Source = Path | tuple[bytes, str]  # an article file, or an article's bytes and 
 
 @dataclass(frozen=True)
 class _Parsed:
-    """An article read and analysed, not yet named or stored."""
+    """An article read, analysed and serialised under the id it would like, not yet stored."""
 
-    name: str
-    text: str
+    title: str | None  # the article's own (without one, the title is the id)
     warnings: list[str]
-    title: str | None
-    story: Story  # with a placeholder id
+    document: bytes  # the StoredStory, as JSON
+    info: StoryInfo
     terms: dict[str, int]
 
 
 def _parse(source: Source) -> _Parsed | StoryBotError:
-    """The costly part of adding an article (sentences, attribution, terms): a plain
-    function of its input, so that `Library.add_many` can run it in other processes."""
+    """The costly part of adding an article (sentences, attribution, terms, serialising): a
+    plain function of its input, so that `Library.add_many` can run it in other processes."""
     try:
         data, name = (read_article_bytes(source), source.name) if isinstance(source, Path) else source
         text, warnings = decode_article(data, name)
         article = parse_article_text(text, name)
     except StoryBotError as exc:
         return exc
-    story = build_story(article, "pending", content_hash(data))
-    return _Parsed(name, text, warnings, article.title, story, story_terms(story))
+    story = build_story(article, _preferred_id(name, article.title), content_hash(data))
+    stored = StoredStory(schema_version=SCHEMA_VERSION, checksum=_checksum(story), article_name=name,
+                         article_text=text, story=story)
+    return _Parsed(article.title, warnings, _encoded(stored), story.info, story_terms(story))
+
+
+def _preferred_id(name: str, title: str | None) -> str:
+    stem = slugify(Path(name).stem)
+    return stem if stem and stem not in _GENERIC_NAMES else slugify(title or "") or "story"
 
 
 def slugify(text: str) -> str:
@@ -222,7 +228,7 @@ class Library:
         """Whether the catalogue changed: a story read again, or dropped as unreadable."""
         try:
             story = self._load(self.stories_dir / f"{story_id}.json").story
-            cat.put(story, stamp, story_terms(story))
+            cat.put(story.info, stamp, story_terms(story))
             return True
         except CorruptStoryError as exc:
             self.problems.append(str(exc))
@@ -310,7 +316,7 @@ class Library:
                 try:
                     if isinstance(parsed, StoryBotError):
                         raise parsed
-                    yield self._stored_as(parsed.story.info.content_hash) or self._store(parsed)
+                    yield self._stored_as(parsed.info.content_hash) or self._store(parsed)
                 except StoryBotError as exc:
                     yield exc
 
@@ -343,9 +349,9 @@ class Library:
             return []
         article = parse_article_text(raw.article_text, raw.article_name)
         story = build_story(article, path.stem, raw.story.info.content_hash)
-        self._write(raw.model_copy(update={
+        self._write(_encoded(raw.model_copy(update={
             "schema_version": SCHEMA_VERSION, "checksum": _checksum(story), "story": story,
-        }), story_terms(story))
+        })), story.info, story_terms(story))
         return [path.stem]
 
     def _stored_as(self, digest: str) -> AddResult | None:
@@ -353,33 +359,32 @@ class Library:
         return None if entry is None else AddResult(info=entry.info, duplicate=True)
 
     def _store(self, parsed: _Parsed) -> AddResult:
-        story_id = self._new_id(parsed.name, parsed.title)
-        info = parsed.story.info.model_copy(update={"id": story_id, "title": parsed.title or story_id})
-        story = parsed.story.model_copy(update={"info": info})
-        self._write(StoredStory(
-            schema_version=SCHEMA_VERSION, checksum=_checksum(story), article_name=parsed.name,
-            article_text=parsed.text, story=story,
-        ), parsed.terms)
+        document, info = parsed.document, parsed.info
+        story_id = self._unique_id(info.id)
+        if story_id != info.id:  # the id it wanted is taken: renamed here, which is rare
+            stored = StoredStory.model_validate_json(document)
+            info = info.model_copy(update={"id": story_id, "title": parsed.title or story_id})
+            story = stored.story.model_copy(update={"info": info})
+            document = _encoded(stored.model_copy(update={"checksum": _checksum(story), "story": story}))
+        self._write(document, info, parsed.terms)
         return AddResult(info=info, warnings=parsed.warnings)
 
-    def _new_id(self, name: str, title: str | None) -> str:
-        stem = slugify(Path(name).stem)
-        base = stem if stem and stem not in _GENERIC_NAMES else slugify(title or "") or "story"
+    def _unique_id(self, base: str) -> str:
         candidate, n = base, 1
         while candidate in self._catalogue().entries:
             n += 1
             candidate = f"{base}-{n}"
         return candidate
 
-    def _write(self, stored: StoredStory, terms: dict[str, int]) -> None:
+    def _write(self, document: bytes, info: StoryInfo, terms: dict[str, int]) -> None:
         """The story file first, then the catalogue: a crash between them loses nothing."""
-        target = self.stories_dir / f"{stored.story.id}.json"
+        target = self.stories_dir / f"{info.id}.json"
         with _disk_errors(self.data_dir):
             self.stories_dir.mkdir(parents=True, exist_ok=True)
-            _atomic_write(target, stored.model_dump_json().encode("utf-8"))
+            _atomic_write(target, document)
             stamp = FileStamp.of(target.stat())
-        self._catalogue().put(stored.story, stamp, terms)
-        self._loaded.pop(stored.story.id, None)
+        self._catalogue().put(info, stamp, terms)
+        self._loaded.pop(info.id, None)
         self._changed()
 
     def _changed(self) -> None:
@@ -415,6 +420,10 @@ def _in_order(pool: ProcessPoolExecutor, sources: Iterable[Source],
             yield flight.popleft().result()
     while flight:
         yield flight.popleft().result()
+
+
+def _encoded(stored: StoredStory) -> bytes:
+    return stored.model_dump_json().encode("utf-8")
 
 
 def _checksum(story: Story) -> str:
