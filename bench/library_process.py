@@ -11,7 +11,6 @@ StoryBot's, not the benchmark's.
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 import tracemalloc
@@ -25,10 +24,10 @@ from index.library import Library
 def main(argv: list[str]) -> int:
     data_dir, questions_file, rounds = Path(argv[0]), Path(argv[1]), int(argv[2])
     questions: list[str] = json.loads(questions_file.read_text())
-    rss_start = _rss_mb()
+    rss_start = _memory_mb("VmRSS")
     library = Library(data_dir)
     stories = len(library.infos())
-    rss_catalogue = _rss_mb()
+    rss_catalogue = _memory_mb("VmRSS")
     first = _ask(library, questions[0])
     print("first answer", flush=True)
     cold = [_timed(library, q) for q in questions]  # each question's stories read for the first time
@@ -39,8 +38,9 @@ def main(argv: list[str]) -> int:
         "cold_ms": [ms for ms, _ in cold],
         "warm_ms": [ms for ms, _ in warm],
         "answers": [_summary(a) for _, a in warm[-len(questions):]],
-        # before tracemalloc, whose own bookkeeping would count
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # VmHWM, not getrusage's maxrss, which Linux carries over from the parent across
+        # fork and exec; and before tracemalloc, whose own bookkeeping would count
+        "peak_rss_mb": _memory_mb("VmHWM"),
         "catalogue_kb_per_story": (rss_catalogue - rss_start) * 1024 / max(stories, 1),
     }
     result["story_kb"] = _story_memory_kb(data_dir, library)
@@ -77,11 +77,12 @@ def _story_memory_kb(data_dir: Path, library: Library, n: int = 40) -> float:
     return used / 1024 / len(ids)
 
 
-def _rss_mb() -> float:
+def _memory_mb(field: str) -> float:
+    """A /proc/self/status figure: VmRSS (resident now) or VmHWM (peak resident)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
-    return 0.0
+    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 if __name__ == "__main__":
