@@ -13,6 +13,7 @@ here, from a seed, in a temporary folder.
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib.util
 import json
 import os
@@ -39,6 +40,10 @@ HEAVY_MODULES = ("discord", "aiohttp", "trafilatura", "tqdm")  # modules `ask` d
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Byte-compiled as a regular pip install leaves them: with PYTHONDONTWRITEBYTECODE set
+    # (as in some sandboxes) every storybot process would compile the sources again, 0.3 s.
+    for package in ("index", "bot"):
+        compileall.compile_dir(REPO / package, quiet=1)
     shared: Path = args.shared
     n = args.articles or (1_000 if args.quick else 10_000)
     rounds = 20 if args.quick else 100
@@ -56,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cross = [row for row in questions if not row.get("unanswerable")]
         figures |= _library_process(data_dir, cross, rounds=3 if args.quick else 5, score=score, table=table)
         figures |= _baselines(paragraphs, cross, score, table)
-        _per_story_scaling(data_dir, shared, questions, table)
+        _per_story_scaling(data_dir, shared, questions, 5 if args.quick else 13, table)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     table.note(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
                f"Python {platform.python_version()}; load average at the end {load} (other work "
@@ -209,11 +214,11 @@ def _baselines(paragraphs: list[baselines.Paragraph], questions: list[dict[str, 
             "naive_cross_top1": figures["naive_cross_top1"]}
 
 
-def _per_story_scaling(data_dir: Path, shared: Path, questions: list[dict[str, Any]],
+def _per_story_scaling(data_dir: Path, shared: Path, questions: list[dict[str, Any]], runs_each: int,
                        table: Table) -> None:
     """`storybot ask --story ID` in the big library against a library of that one story."""
     storybot = str(Path(sys.executable).with_name("storybot"))
-    asked = [row["q"] for row in questions if row["story"] == SAMPLE_ID]
+    asked = [row["q"] for row in questions if row["story"] == SAMPLE_ID][:runs_each]
     with tempfile.TemporaryDirectory() as small:
         Library(Path(small)).add_file(shared / "stories" / f"{SAMPLE_ID}.txt")
         walls = {}
