@@ -95,6 +95,10 @@ class StoryBot:
         return views.story_info_reply(chosen, chosen.id == self.story(caller).id)
 
     def story_use(self, caller: Caller, story: str) -> Reply:
+        # A server's active story is what everyone there gets asked about: only managers
+        # choose it. A DM's active story is that user's own, so anyone may choose it there.
+        if caller.place.kind != "dm":
+            self._require_manager(caller, "change the active story")
         chosen = self.story(caller, story)
         self.active.set(caller.place, chosen.id)
         text = f"Now using {bold(chosen.title)} (`{chosen.id}`)."

@@ -296,7 +296,11 @@ async def test_story_list_use_info_and_remove(
     await add_story(
         fake_discord, article("Library Gets New Wing", "The library opened a wing."), "library.json"
     )
-    ix = await fake_discord.dispatch_command("story use", {"story": "harbour-bridge-reopens"})
+    ix = await fake_discord.dispatch_command(
+        "story use",
+        {"story": "harbour-bridge-reopens"},
+        permissions=MEMBER_PERMISSIONS | MANAGE_GUILD,
+    )
     assert "Harbour Bridge Reopens" in (await answer_of(fake_discord, ix))["content"]
     ix = await fake_discord.dispatch_command("story list")
     listing = (await answer_of(fake_discord, ix))["embeds"][0]["description"]
