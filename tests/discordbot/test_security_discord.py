@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_discord import EPHEMERAL, MEMBER_PERMISSIONS, FakeDiscord
-from storybot_helpers import MANAGER, answer_of, article, text_of
+from fake_discord import EPHEMERAL, FAKE_TOKEN, MEMBER_PERMISSIONS, FakeDiscord, run_bot
+from storybot_helpers import MANAGER, THAROOR, add_story, answer_of, article, text_of
 
 from bot.commands import Caller, StoryBot
 from bot.commands.places import Place
 from bot.discord.client import StoryBotClient
+from bot.discord.runner import setup_logging, sync_commands
+from bot.settings import ConfigError, Settings
 
 ALPHA = article("Alpha Dam Opens", "The Alpha dam opened on Monday, officials said.")
 BETA = article("Beta Port Closes", "The Beta port closed on Friday after a storm.")
@@ -149,3 +153,114 @@ async def test_binary_content_with_an_article_name_is_refused(
     )
     message = await answer_of(fake_discord, ix)
     assert message["flags"] & EPHEMERAL and "binary" in text_of(message)
+
+
+# -- the token -------------------------------------------------------------------------------
+
+
+class _AllLogs(logging.Handler):
+    """Every record of every logger, formatted with its traceback, as a log file would hold it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@pytest.fixture
+def all_logs() -> Iterator[_AllLogs]:
+    """All log output at DEBUG, discord.py's included, before any redaction by StoryBot."""
+    handler, root = _AllLogs(), logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def secret_parts(token: str) -> list[str]:
+    """The token and its HMAC part (the first part is only the base64 of the bot's id)."""
+    return [token, token.rsplit(".", 1)[1]]
+
+
+async def test_the_token_never_reaches_the_logs_through_faults_and_errors(
+    fake_discord: FakeDiscord, tmp_path: Path, all_logs: _AllLogs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = StoryBotClient(StoryBot(tmp_path / "data"), guild_ready_timeout=0.01)
+    async with run_bot(fake_discord, bot):
+        fake_discord.rate_limit(route="/interactions/{interaction_id}/{token}/callback",
+                                retry_after=0.2)
+        fake_discord.fail_next(1, status=502, route="/webhooks/{application_id}/{token}")
+        ix = await fake_discord.dispatch_command("ask", {"question": "who heads the committee?"})
+        assert THAROOR in text_of(await answer_of(fake_discord, ix))
+        assert "added as" in text_of(await add_story(fake_discord, ALPHA))  # deferred, 502, retried
+
+        await fake_discord.drop_gateway()  # RESUME sends the token again
+        await fake_discord.wait_until(lambda: fake_discord.resume_count == 1, timeout=5)
+
+        def broken(*_: object) -> None:
+            raise RuntimeError("engine exploded")
+
+        monkeypatch.setattr(bot.service, "summary", broken)
+        ix = await fake_discord.dispatch_command("summary", user=fake_discord.make_user("bob"))
+        assert "Sorry" in text_of(await answer_of(fake_discord, ix))
+
+    assert "Traceback" in all_logs.text and "IDENTIFY" in all_logs.text and "RESUME" in all_logs.text
+    for secret in secret_parts(fake_discord.token):
+        assert secret not in all_logs.text
+
+
+async def test_a_refused_token_is_not_echoed(
+    fake_discord: FakeDiscord, tmp_path: Path, all_logs: _AllLogs
+) -> None:
+    wrong = "MTExMTExMTExMTExMTExMTEx.Gwrong.not-the-right-token_0123456789abcdef"
+    with pytest.raises(ConfigError) as refused:
+        await sync_commands(Settings(STORYBOT_DATA_DIR=tmp_path), wrong, None)
+    assert "refused the token" in str(refused.value)
+    assert [v.rule for v in fake_discord.take_violations()] == ["unauthorized"]
+    for secret in secret_parts(wrong):
+        assert secret not in str(refused.value) and secret not in all_logs.text
+
+
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    """`setup_logging` replaces the root handlers: put pytest's back afterwards."""
+    root, http = logging.getLogger(), logging.getLogger("discord.http")
+    handlers, levels = root.handlers[:], (root.level, http.level)
+    try:
+        yield
+    finally:
+        for handler in root.handlers[:]:
+            root.removeHandler(handler)
+        for handler in handlers:
+            root.addHandler(handler)
+        root.setLevel(levels[0])
+        http.setLevel(levels[1])
+
+
+def test_storybots_log_output_redacts_the_token_even_in_tracebacks(
+    restored_logging: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The second guard: whatever a library might put in a message or an exception.
+    setup_logging("DEBUG", FAKE_TOKEN)
+    log = logging.getLogger("storybot.test")
+    log.info("connecting with %s", FAKE_TOKEN)
+    try:
+        raise RuntimeError(f"401 for Authorization: Bot {FAKE_TOKEN}")
+    except RuntimeError:
+        log.exception("login failed")
+    logging.getLogger("discord.gateway").warning("token=%s", FAKE_TOKEN)
+    output = capsys.readouterr().err
+    assert output.count("[token]") == 3 and "Traceback" in output
+    for secret in secret_parts(FAKE_TOKEN):
+        assert secret not in output
