@@ -6,14 +6,14 @@ import json
 import re
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from index.article import MAX_ARTICLE_BYTES, Article, parse_article
 from index.errors import ArticleError
 from index.library import Library
 from index.sentences import split_sentences
-from index.story import build_story
+from index.story import Story, build_story
 from index.tokens import tokenize
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -201,3 +201,88 @@ def test_library_never_keeps_a_partial_story(library: Library, data: bytes) -> N
     reopened = Library(library.data_dir)
     assert not reopened.problems
     assert not [p for p in library.stories_dir.iterdir() if p.suffix != ".json"]
+
+
+# Text dense in what attribution reads: reported sentences in the usual shapes (names and
+# titles, reporting verbs, "that" clauses, quotations with straight, curly or missing marks,
+# fronted quotes, asides, pronouns), with arbitrary characters mixed in.
+_SPEAKERS = ["Mayor Helen Okafor", "Mr. Reyes", "the company", "a spokesperson for NSO Group",
+             "she", "they", "Union Minister Ravi Shankar Prasad", "officials", "Okafor, 52,"]
+_VERBS = ["said", "told reporters", "added", "denied", "warned", "said in a statement"]
+_MARKS = [('"', '"'), ("\u201c", "\u201d"), ("\u2018", "\u2019"), ('"', ""), ("", "\u201d")]
+_noise = st.text(max_size=3)
+_clause = st.lists(st.one_of(st.sampled_from(["the bridge will open", "we will fight", "in June",
+                                              "it was an attack", "42 per cent"]), _noise),
+                   min_size=1, max_size=4).map(" ".join)
+
+
+def _reported(shape: int, who: str, verb: str, marks: tuple[str, str], clause: str, end: str) -> str:
+    opening, closing = marks
+    return [
+        f"{who} {verb} that {clause}{end}",
+        f"{who} {verb}: {opening}{clause}{end}{closing}",
+        f"{opening}{clause},{closing} {who} {verb}{end}",
+        f"{opening}{clause},{closing} {verb} {who}, {opening}{clause}{end}{closing}",
+        f"According to {who}, {clause}{end}",
+    ][shape]
+
+
+_sentence = st.one_of(
+    st.builds(_reported, st.integers(0, 4), st.sampled_from(_SPEAKERS), st.sampled_from(_VERBS),
+              st.sampled_from(_MARKS), _clause, st.sampled_from([".", "!", "?", "", "..."])),
+    _noise,
+)
+attribution_text = st.lists(st.lists(_sentence, min_size=1, max_size=6).map(" ".join),
+                            min_size=1, max_size=5).map("\n\n".join)
+
+
+def _check_story(story: Story) -> None:
+    """Every id and offset in range, every statement a substring of its paragraph and story."""
+    ids = set(story.sentence_by_id)
+    for number, paragraph in enumerate(story.paragraphs, start=1):
+        assert paragraph.number == number
+        for sentence in paragraph.sentences:
+            assert 0 <= sentence.start <= sentence.end <= len(paragraph.text)
+            assert paragraph.text[sentence.start:sentence.end] == sentence.text
+    for statement in story.statements:
+        assert 1 <= statement.paragraph <= len(story.paragraphs)
+        paragraph = story.paragraph(statement.paragraph)
+        assert 0 <= statement.start < statement.end <= len(paragraph.text)
+        assert paragraph.text[statement.start:statement.end] == statement.text
+        assert statement.text.strip() and statement.sentence_ids
+        assert set(statement.sentence_ids) <= ids
+        assert statement.speaker is None or statement.speaker.strip()
+
+
+@FAST
+@given(attribution_text)
+@example('"A b c," said Mr. Reyes, "the bridge will open."')  # was an IndexError
+def test_attribution_on_quote_dense_text(text: str) -> None:
+    article = _parses_or_refuses(text.encode())
+    if article is not None:
+        story = build_story(article, "fuzz", "hash")
+        event("has statements" if story.statements else "no statements")  # shown with --hypothesis-show-statistics
+        _check_story(story)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(attribution_text, st.text(max_size=40), st.sampled_from([".txt", ".json", ".html", ".md"]))
+def test_stored_stories_are_whole_and_named_safely(
+    library: Library, text: str, name: str, suffix: str
+) -> None:
+    # Any file name, however hostile, only ever picks an id: the story is stored whole under
+    # <data dir>/stories/<id>.json and read back exactly as it was built.
+    before = {p.name for p in library.data_dir.rglob("*")} if library.data_dir.exists() else set()
+    try:
+        result = library.add_bytes(text.encode(), name + suffix)
+    except ArticleError:
+        after = {p.name for p in library.data_dir.rglob("*")} if library.data_dir.exists() else set()
+        assert after == before
+        return
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", result.info.id)
+    files = [p for p in library.data_dir.rglob("*") if p.is_file()]
+    assert all(p.parent in (library.data_dir, library.stories_dir) for p in files)
+    assert all(not p.name.endswith(".tmp") for p in files)
+    stored = Library(library.data_dir).get(result.info.id)
+    assert stored == library.get(result.info.id)
+    _check_story(stored)
