@@ -21,6 +21,7 @@ import tempfile
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -39,6 +40,7 @@ SAMPLE_FILE = "whatsapp-regret-ndtv-2019-11-21.txt"
 SAMPLE_ID = Path(SAMPLE_FILE).stem
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _GENERIC_NAMES = {"article", "attachment", "story", "file", "untitled", "index", "page"}
+_PENDING_ID = "pending"  # a prepared story's id until it is stored
 
 
 class StoredStory(BaseModel):
@@ -55,6 +57,27 @@ class AddResult(BaseModel):
     info: StoryInfo
     duplicate: bool = False
     warnings: list[str] = []
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article parsed and indexed, not yet named or stored (see `prepare`)."""
+
+    name: str
+    text: str
+    warnings: list[str]
+    title: str | None
+    story: Story  # under a placeholder id until `Library.store` names it
+
+
+def prepare(data: bytes, name: str) -> Prepared:
+    """The costly half of adding an article -- sentences, attribution -- as a plain function
+    of its bytes: it needs no library state, so a caller can run it without holding the
+    library's lock (a 1 MB article takes seconds)."""
+    text, warnings = decode_article(data, name)
+    article = parse_article_text(text, name)
+    story = build_story(article, _PENDING_ID, content_hash(data))
+    return Prepared(name, text, warnings, article.title, story)
 
 
 def slugify(text: str) -> str:
@@ -246,18 +269,29 @@ class Library:
 
     def add_bytes(self, data: bytes, name: str) -> AddResult:
         """Parse, index and store an article; an article already stored is not duplicated."""
-        digest = content_hash(data)
+        return self.stored_as(content_hash(data)) or self.store(prepare(data, name))
+
+    def stored_as(self, digest: str) -> AddResult | None:
+        """The stored story whose article has this content hash, as a duplicate, if any."""
         for entry in self._catalogue().entries.values():
             if entry.info.content_hash == digest:
                 return AddResult(info=entry.info, duplicate=True)
-        text, warnings = decode_article(data, name)
-        article = parse_article_text(text, name)
-        story = build_story(article, self._new_id(name, article.title), digest)
+        return None
+
+    def store(self, prepared: Prepared) -> AddResult:
+        """Name and store an article made by `prepare` (unless it was stored meanwhile)."""
+        known = self.stored_as(prepared.story.info.content_hash)
+        if known is not None:
+            return known
+        story_id = self._new_id(prepared.name, prepared.title)
+        info = prepared.story.info.model_copy(
+            update={"id": story_id, "title": prepared.title or story_id})
+        story = prepared.story.model_copy(update={"info": info})
         self._write(StoredStory(
-            schema_version=SCHEMA_VERSION, checksum=_checksum(story), article_name=name,
-            article_text=text, story=story,
+            schema_version=SCHEMA_VERSION, checksum=_checksum(story), article_name=prepared.name,
+            article_text=prepared.text, story=story,
         ))
-        return AddResult(info=story.info, warnings=warnings)
+        return AddResult(info=story.info, warnings=prepared.warnings)
 
     def add_file(self, path: Path) -> AddResult:
         return self.add_bytes(read_article_bytes(path), path.name)
