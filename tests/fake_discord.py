@@ -22,7 +22,8 @@ World
 ``bot_user`` and ``application_id`` (served by ``GET /users/@me`` and
 ``GET /oauth2/applications/@me``), one guild ``guild`` with a text channel ``channel`` and a
 public thread ``thread`` in it, a DM channel ``dm_channel``, and a member ``user``.
-``make_user(name)`` makes more users. All payloads are plain dicts in Discord's JSON shapes.
+``make_user(name)`` makes more users, ``make_channel(name)`` more text channels (before
+the bot connects). All payloads are plain dicts in Discord's JSON shapes.
 
 Gateway -> bot (events)
 -----------------------
@@ -675,8 +676,16 @@ class FakeDiscord:
             member["permissions"] = str(permissions)
         return member
 
+    def make_channel(self, name: str) -> dict[str, Any]:
+        """Another text channel in ``guild``; make it before the bot connects (GUILD_CREATE
+        carries the guild's channels)."""
+        channel = {**self.channel, "id": str(snowflake_now()), "name": name,
+                   "position": len(self.guild["channels"])}
+        self.guild["channels"].append(channel)
+        return channel
+
     def _channels(self) -> dict[str, dict[str, Any]]:
-        return {c["id"]: c for c in (self.channel, self.thread, self.dm_channel)}
+        return {c["id"]: c for c in (*self.guild["channels"], self.thread, self.dm_channel)}
 
     def add_attachment(
         self, filename: str, data: bytes, content_type: str = "text/plain"
