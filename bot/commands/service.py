@@ -8,6 +8,7 @@ run it in a worker thread.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Literal, get_args
@@ -20,9 +21,17 @@ from bot.commands.markdown import bold, escape
 from bot.commands.places import ActiveStories, Caller, Place
 from bot.commands.reply import Reply, shorten
 from index.article import MAX_ARTICLE_BYTES
-from index.errors import ArticleError, StoryBotError, UnknownStoryError
+from index.errors import (
+    ArticleError,
+    CorruptStoryError,
+    LibraryError,
+    StoryBotError,
+    UnknownStoryError,
+)
 from index.library import Library, prepare, validate_id
 from index.story import Story, StoryInfo, content_hash
+
+log = logging.getLogger(__name__)
 
 Length = Literal["short", "medium", "long"]
 LENGTHS: tuple[str, ...] = get_args(Length)
@@ -127,9 +136,13 @@ class StoryBot:
                 prepared = prepare(data, filename)
             with self._locked(library):
                 result = library.store(prepared)
-        self.active.set(caller.place, result.info.id)
         verb = "is already here as" if result.duplicate else "added as"
         title, ident = bold(result.info.title), result.info.id
+        try:
+            self.active.set(caller.place, result.info.id)
+        except LibraryError as exc:  # stored, but not chosen: say both
+            raise LibraryError(f"{title} {verb} `{ident}`, but it could not be made the "
+                               f"active story: {exc}") from None
         lines = [f"{title} {verb} `{ident}`; it is now the active story."]
         lines += [f"Note: {escape(w)}" for w in result.warnings]
         return views.notice("\n".join(lines))
@@ -199,6 +212,8 @@ class StoryBot:
                 return self._load(library, active)
             except UnknownStoryError:
                 pass  # removed since it was chosen: fall back to the default
+            except CorruptStoryError as exc:  # damaged since: report it, serve the others
+                log.warning("active story of %s skipped: %s", caller.place.key, exc)
         with self._locked(library):
             return library.default_story()
 
