@@ -76,7 +76,8 @@ Faults (for reliability tests)
   ``Via`` headers discord.py reads.
 - ``fail_next(count, status=500, route=..., method=...)``: that status (5xx, or e.g. 403)
   for the next matching requests.
-- ``await drop_gateway(code=4000)``: close the websocket; discord.py reconnects and RESUMEs.
+- ``await drop_gateway(code=4000, resumable=True)``: close the websocket; discord.py
+  reconnects and RESUMEs (or, when not resumable, is refused and IDENTIFYs again).
 - ``await send_reconnect()``: gateway op 7.
 Injected faults are not violations. Routes are templates such as
 ``"/channels/{channel_id}/messages"`` or ``"/interactions/{interaction_id}/{token}/callback"``.
@@ -845,8 +846,12 @@ class FakeDiscord:
     ) -> None:
         self._faults.append(_Fault(status, count, route, method))
 
-    async def drop_gateway(self, code: int = 4000) -> None:
-        """Close the websocket as a network drop would; the session stays resumable."""
+    async def drop_gateway(self, code: int = 4000, *, resumable: bool = True) -> None:
+        """Close the websocket as a network drop would. The session stays resumable unless
+        ``resumable`` is False: then Discord has dropped it too, a RESUME gets op 9
+        (invalid session) and the bot must IDENTIFY again; missed events are lost."""
+        if not resumable:
+            self._session_id, self._sent = secrets.token_hex(16), []
         if self._ws is not None:
             await self._ws.close(code=code)
 

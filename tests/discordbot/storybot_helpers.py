@@ -14,6 +14,7 @@ from fake_discord import (
 )
 
 REPLY_ROUTE = "/channels/{channel_id}/messages"
+CALLBACK_ROUTE = "/interactions/{interaction_id}/{token}/callback"
 THAROOR = "committee headed by Congress MP Shashi Tharoor"
 SAMPLE_ID = "whatsapp-regret-ndtv-2019-11-21"
 MANAGER = MEMBER_PERMISSIONS | MANAGE_GUILD
@@ -24,10 +25,16 @@ def replies(fake: FakeDiscord) -> list[CapturedRequest]:
 
 
 async def answer_of(fake: FakeDiscord, ix: FakeInteraction, timeout: float = 2.0) -> dict[str, Any]:
-    """The message an interaction got: its callback, or the follow-up after a deferral."""
-    callback = await fake.wait_for_callback(ix, timeout)
+    """The message an interaction got: its callback, or the follow-up after a deferral;
+    the ones Discord accepted (a request answered 429 or 5xx is retried)."""
+    callback = await fake.wait_for_request(
+        lambda r: r.route == CALLBACK_ROUTE and r.params["interaction_id"] == str(ix.id)
+        and r.status == 200, timeout)
     if callback.json["type"] == 5:
-        return (await fake.wait_for_followup(ix, timeout)).message
+        followup = await fake.wait_for_request(
+            lambda r: r.route.startswith("/webhooks/") and r.params.get("token") == ix.token
+            and r.method in ("POST", "PATCH") and r.status in (200, 204), timeout)
+        return followup.message
     return callback.message
 
 
