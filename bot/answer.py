@@ -51,6 +51,13 @@ MIN_COVERAGE = 0.15
 # rest of the question ("What did X say?"). The speaker's own words (a direct quotation)
 # come before a report of them; further ties go to reading order.
 _DIRECT_FLOOR, _INDIRECT_FLOOR = 0.1, 0.05
+# "How much" asked with these words wants a sum of money, with these a share.
+_MONEY_TERMS = frozenset(tokenize(
+    "pay paid cost costs spend spent charge charged price worth fund funding earn earned "
+    "profit profits revenue loss losses sell sold buy bought raise raised invest invested "
+    "owe owed fine fined damages salary wage wages budget fee fees money compensation"))
+_PROPORTION_TERMS = frozenset(tokenize(
+    "percent percentage cent rate share proportion rise increase cut fall drop growth"))
 # How far (in words) a speaker's name may stand from "said" and still be its subject.
 _ATTRIBUTION_WINDOW = 5
 
@@ -222,7 +229,7 @@ def _holds_answer(q: Question, ix: StoryIndex, i: int, terms: list[str]) -> bool
         return bool(facts.numbers) and _counts_asked_noun(q, ix, i, facts) \
             and not _counts_another_event(q, ix.sentences[i].text)
     if q.kind == "how_much":
-        return facts.amounts or bool(facts.numbers)
+        return _holds_amount(asked, ix, facts)
     if q.kind == "when":
         return _has_event_date(facts, asked)
     if q.kind == "where":
@@ -244,6 +251,17 @@ def _counts_asked_noun(q: Question, ix: StoryIndex, i: int, facts: Facts) -> boo
     # The asked noun is in the sentence, or counted elsewhere in the story, but this
     # number counts something else ("300 farms ... the farmers' union").
     return not asked & (ix.sentence_sets[i] | ix.counted_terms)
+
+
+def _holds_amount(asked: set[str], ix: StoryIndex, facts: Facts) -> bool:
+    """"How much": a sum of money when the question is about money ("pay", "cost") or the
+    story gives sums at all, so "a pay rise of 8 per cent" or "in each of the past three
+    years" does not answer "how much did X pay"; a share when it asks for one."""
+    if asked & _PROPORTION_TERMS:
+        return facts.amounts or bool(facts.numbers)
+    if asked & _MONEY_TERMS or ix.gives_money:
+        return facts.money
+    return facts.amounts or bool(facts.numbers)
 
 
 def _counts_another_event(q: Question, text: str) -> bool:

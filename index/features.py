@@ -59,11 +59,12 @@ _SENTENCE_OPENERS = frozenset('.!?:;"\'([')
 _TITLES = frozenset("Mr Mrs Ms Dr Prof Gen Sen Rep Gov Lt Col Capt St".split())
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _DIGITS = re.compile(r"^\d[\d,.]*$")
-_CURRENCY = re.compile(
-    r"[$£€₹¥]\s?\d|\b(?:rs|inr|usd|eur|gbp)\.?\s?\d|\d[\d,.]*\s*(?:%|percent\b|per cent\b)|"
-    r"\b(?:dollars?|rupees?|euros?|pounds?|crores?|lakhs?|cents?|yen|yuan)\b",
+_MONEY = re.compile(
+    r"[$£€₹¥]\s?\d|\b(?:rs|inr|usd|eur|gbp)\.?\s?\d|"
+    r"\b(?:dollars?|rupees?|euros?|pounds?|crores?|lakhs?|yen|yuan)\b|(?<!per )\bcents?\b",
     re.IGNORECASE,
 )
+_PERCENT = re.compile(r"\d[\d,.]*\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
 _RELATIVE_DATE = re.compile(
     r"\b(?:today|yesterday|tonight|tomorrow|(?:last|next|this|earlier this|later this)\s+"
     r"(?:week|weekend|month|year|morning|evening)|\d+\s+(?:days?|weeks?|months?|years?)\s+ago)\b",
@@ -79,7 +80,8 @@ class Facts:
 
     numbers: tuple[str, ...] = ()
     counted: tuple[str, ...] = ()  # stems of the words a number counts: "1,400 mobile phones"
-    amounts: bool = False
+    amounts: bool = False  # money or a percentage
+    money: bool = False  # a sum of money: "$4 million", "85 million pounds"
     dates: tuple[str, ...] = ()
     speech_dates: tuple[str, ...] = ()  # reporting verbs a date follows: "said on Sunday"
     names: tuple[str, ...] = ()
@@ -101,7 +103,8 @@ def sentence_facts(text: str, proper_words: frozenset[str] = frozenset()) -> Fac
     return Facts(
         numbers=tuple(_numbers(tokens)),
         counted=tuple(_counted(tokens)),
-        amounts=bool(_CURRENCY.search(text)),
+        amounts=bool(_MONEY.search(text) or _PERCENT.search(text)),
+        money=bool(_MONEY.search(text)),
         dates=tuple(dates),
         speech_dates=tuple(speech_dates),
         names=tuple(" ".join(tokens[a:b]) for a, b in spans),

@@ -93,6 +93,11 @@ class StoryIndex:
         return frozenset(t for facts in self.facts for name in facts.names for t in tokenize(name))
 
     @cached_property
+    def gives_money(self) -> bool:
+        """Whether the story states any sum of money."""
+        return any(facts.money for facts in self.facts)
+
+    @cached_property
     def counted_terms(self) -> frozenset[str]:
         """Stems of everything the story counts ("people" in "29 people")."""
         return frozenset(t for facts in self.facts for t in facts.counted)

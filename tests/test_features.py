@@ -18,6 +18,8 @@ def test_amounts_and_dates() -> None:
     assert sentence_facts("It cost $4 million.").amounts
     assert sentence_facts("Prices rose 12 per cent.").amounts
     assert not sentence_facts("It cost a lot.").amounts
+    assert sentence_facts("It cost $4 million.").money
+    assert not sentence_facts("Prices rose 12 per cent.").money
     assert sentence_facts("They met last week.").dates == ("last week",)
     assert sentence_facts("She may resign.").dates == ()  # "may", the verb
 
