@@ -58,6 +58,12 @@ _MONEY_TERMS = frozenset(tokenize(
     "owe owed fine fined damages salary wage wages budget fee fees money compensation"))
 _PROPORTION_TERMS = frozenset(tokenize(
     "percent percentage cent rate share proportion rise increase cut fall drop growth"))
+# Share of the question's event-word weight that the answer and the sentences beside it
+# must hold. Lower lets near-topic questions through; 0.5 refuses a real dev answer.
+MIN_FOCUS = 0.4
+# Verbs too general to name an event: the story may well say what was made or done otherwise.
+LIGHT_VERBS = frozenset(tokenize("make made do did done have had get got go went gone take took "
+                                 "taken give gave given come came put"))
 # How far (in words) a speaker's name may stand from "said" and still be its subject.
 _ATTRIBUTION_WINDOW = 5
 
@@ -160,7 +166,31 @@ def _on_topic(q: Question, ix: StoryIndex, i: int, content: set[str], acting: bo
     B" may word the event otherwise ("B, which was acquired by A in 2014")."""
     if acting:
         return content <= ix.vocabulary
-    return _covers_content(content, ix, i) or _joined(q, ix, i)
+    if _joined(q, ix, i):
+        return True
+    return _covers_content(content, ix, i) and (
+        _focused(content, ix, i) or _subject_opens(q, ix, i))
+
+
+def _focused(content: set[str], ix: StoryIndex, i: int) -> bool:
+    """Whether the sentence, with the sentences beside it in its paragraph, holds a good
+    share of the question's event words (IDF-weighted), not just one of them somewhere in
+    the paragraph: a near-topic sentence shares the object and lacks the event ("Who built
+    the school?" against "...places at two nearby schools"). A light verb ("make", "get")
+    counts only when found: the asker's "make her allegation" is the story's "alleged"."""
+    close = ix.sentence_sets[i] | ix.mention_sets[i] | ix.neighbour_sets[i]
+    weights = {t: ix.idf(t) for t in content if t in close or t not in LIGHT_VERBS}
+    found = sum(w for t, w in weights.items() if t in close)
+    return found >= MIN_FOCUS * sum(weights.values())
+
+
+def _subject_opens(q: Question, ix: StoryIndex, i: int) -> bool:
+    """Whether the sentence opens with the question's subject ("When did the council
+    decide..." / "The council voted in June..."): it then tells what that subject did,
+    and the asker may name the act with another verb."""
+    if q.subject is None:
+        return False
+    return bool(set(ix.match_terms(tokenize(q.subject))) & ix.opening_sets[i])
 
 
 def _joined(q: Question, ix: StoryIndex, i: int) -> bool:

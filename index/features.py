@@ -225,6 +225,23 @@ def subject_name(tokens: list[str], proper: frozenset[str]) -> str | None:
     return None
 
 
+_DETERMINERS = frozenset("the a an this that these those its their his her our".split())
+_MAX_OPENING_WORDS = 4
+
+
+def opening_phrase(tokens: list[str]) -> str:
+    """The words `tokens` open with, up to the first function word or mark, without a
+    determiner: the subject, and perhaps its verb ("council voted" in "The council voted
+    in June", "Riverton city council voted", "Lumen Foods said")."""
+    start = 1 if tokens and tokens[0].lower() in _DETERMINERS else 0
+    phrase: list[str] = []
+    for token in tokens[start:start + _MAX_OPENING_WORDS]:
+        if token.lower() in STOP_WORDS or not token[:1].isalnum():
+            break
+        phrase.append(token)
+    return " ".join(phrase)
+
+
 def _is_name_word(tokens: list[str], i: int, proper: frozenset[str]) -> bool:
     token = tokens[i]
     bare = token.lower().rstrip(".").split("'")[0]
