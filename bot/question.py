@@ -27,14 +27,12 @@ MAX_QUESTION_CHARS = 1000
 
 _AUX = ("is are was were do does did has have had can could will would should shall may might "
         "must").split()
-# Verbs that ask for what someone said, thinks or wants: "What did X say / suggest?"
+# Verbs that ask for what someone said, thinks or wants: "What did X say / suggest?"; the
+# reporting verbs include speech acts that judge ("accuse", "blame"): what X accuses Y of
+# is what X says about Y.
 _OPINION_VERBS = sorted(REPORTING_VERBS | {
-    "think", "thinks", "thought", "propose", "proposes", "proposed", "want", "wants", "wanted",
-    "believe", "believes", "believed", "mean", "means", "meant", "comment", "commented",
-    "react", "reacted", "feel", "feels",
-    # Speech acts that judge someone: what X accuses Y of is what X says about Y.
-    "accuse", "accuses", "accused", "blame", "blames", "blamed", "criticise", "criticises",
-    "criticised", "criticize", "criticizes", "criticized",
+    "think", "thinks", "thought", "want", "wants", "wanted", "believe", "believes", "believed",
+    "mean", "means", "meant", "comment", "commented", "react", "reacted", "feel", "feels",
 })
 _BE = ("is", "are", "was", "were")
 # After "is/are/was/were" the verb is a participle: "what is X saying", never "what is

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.normalize import normalize
+from index.reporting import REPORTING_VERBS as LEXICON
+from index.reporting import Complement
 from index.tokens import STOP_WORDS, tokenize
 
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -26,16 +28,12 @@ NUMBER_WORDS = frozenset(
     hundred hundreds thousand thousands million millions billion billions trillion dozen dozens
     half quarter""".split()
 )
-# Verbs and phrases that report speech; a date right after one ("said on Sunday") dates
-# the saying, not the event the sentence reports.
-REPORTING_VERBS = frozenset(
-    """say says said saying tell tells told state states stated add adds added claim claims
-    claimed allege alleges alleged note notes noted announce announces announced confirm
-    confirms confirmed deny denies denied assert asserted argue argues argued explain
-    explained warn warns warned insist insisted report reports reported write wrote tweet
-    tweeted remark remarked reply replied respond responded suggest suggested dispute
-    disputes disputed reject rejects rejected""".split()
-)
+# Verbs that report what was said, every inflection, from the attribution lexicon; a date
+# right after one ("said on Sunday") dates the saying, not the event the sentence reports.
+# Not "ask" or "call": "what is X asking for" asks what X wants, not what X said; nor
+# "find" or "decide" (CLAUSE), whose dates are events ("the council decided on Monday").
+REPORTING_VERBS = frozenset(form for form, verb in LEXICON.items()
+                            if verb.complement in {Complement.SPEECH, Complement.TELL, Complement.ACT})
 
 # Words (keeping "1,400", "Act-2000", "Mr.") and punctuation marks, which end name runs.
 # Openings that point back to an earlier sentence ("They also claimed...").
