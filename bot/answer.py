@@ -168,6 +168,8 @@ def _on_topic(q: Question, ix: StoryIndex, i: int, content: set[str], acting: bo
         return content <= ix.vocabulary
     if _joined(q, ix, i):
         return True
+    if q.kind == "how_much" and not _told_together(content, ix, i):
+        return False
     return _covers_content(content, ix, i) and (
         _focused(content, ix, i) or _subject_opens(q, ix, i))
 
@@ -182,6 +184,17 @@ def _focused(content: set[str], ix: StoryIndex, i: int) -> bool:
     weights = {t: ix.idf(t) for t in content if t in close or t not in LIGHT_VERBS}
     found = sum(w for t, w in weights.items() if t in close)
     return found >= MIN_FOCUS * sum(weights.values())
+
+
+def _told_together(content: set[str], ix: StoryIndex, i: int) -> bool:
+    """"How much": a sum belongs to one thing, so every event word of the question that the
+    story uses must be in the answer or beside it ("how much will the buses cost" is not
+    answered by "repairs ... would cost 2 million pounds", with the buses two paragraphs
+    on). Words the story lacks may be the asker's own for the story's ("pay" / "acquire");
+    the words of its title and lead are its topic, which every sentence is about ("How much
+    could the frost losses reach?" / "the losses could reach 12 million euros")."""
+    close = ix.sentence_sets[i] | ix.mention_sets[i] | ix.neighbour_sets[i] | ix.topic_terms
+    return (content & ix.vocabulary) - LIGHT_VERBS <= close
 
 
 def _subject_opens(q: Question, ix: StoryIndex, i: int) -> bool:

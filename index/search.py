@@ -118,6 +118,12 @@ class StoryIndex:
         return found
 
     @cached_property
+    def topic_terms(self) -> frozenset[str]:
+        """Terms of the title and the lead paragraph: what the whole story is about."""
+        lead = self.paragraph_sets[0] if self.paragraph_sets else frozenset()
+        return frozenset(tokenize(self.story.title)) | lead
+
+    @cached_property
     def gives_money(self) -> bool:
         """Whether the story states any sum of money."""
         return any(facts.money for facts in self.facts)

@@ -45,6 +45,13 @@ def test_the_event_told_in_the_answer_or_by_its_subject(request, story: str, que
     assert expected in result.citations[0].sentence
 
 
+def test_a_sum_answers_only_for_the_thing_it_is_told_with(bridge) -> None:
+    # "4.2 million dollars" is the bridge's cost; the library is spoken of elsewhere.
+    assert not answer("How much will the library cost?", [bridge]).answered
+    result = answer("How much will the bridge cost?", [bridge])
+    assert result.answered and "4.2 million dollars" in result.citations[0].sentence
+
+
 @pytest.mark.xfail(strict=True, reason="in a short story IDF weights are flat, so one shared "
                    "noun ('farms') outweighs the missing event word ('owns')")
 def test_one_shared_noun_in_a_short_story_is_refused() -> None:
