@@ -32,8 +32,9 @@ NUMBER_WORDS = frozenset(
 # right after one ("said on Sunday") dates the saying, not the event the sentence reports.
 # Not "ask" or "call": "what is X asking for" asks what X wants, not what X said; nor
 # "find" or "decide" (CLAUSE), whose dates are events ("the council decided on Monday").
+_SPEECH_COMPLEMENTS = frozenset({Complement.SPEECH, Complement.TELL, Complement.ACT})
 REPORTING_VERBS = frozenset(form for form, verb in LEXICON.items()
-                            if verb.complement in {Complement.SPEECH, Complement.TELL, Complement.ACT})
+                            if verb.complement in _SPEECH_COMPLEMENTS)
 
 # Words (keeping "1,400", "Act-2000", "Mr.") and punctuation marks, which end name runs.
 # Openings that point back to an earlier sentence ("They also claimed...").

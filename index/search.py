@@ -100,7 +100,9 @@ class StoryIndex:
         for i, sentence in enumerate(self.sentences):
             terms: set[str] = set()
             for j in (i - 1, i + 1):
-                if 0 <= j < len(self.sentences) and self.sentences[j].paragraph == sentence.paragraph:
+                same_paragraph = 0 <= j < len(self.sentences) \
+                    and self.sentences[j].paragraph == sentence.paragraph
+                if same_paragraph:
                     terms |= self.sentence_sets[j]
             found.append(frozenset(terms))
         return found

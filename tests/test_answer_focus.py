@@ -27,7 +27,8 @@ def strike():
     ("strike", "How many buses will Greenline sell?"),
     ("strike", "Who repairs the buses?"),
 ])
-def test_a_sentence_sharing_only_the_object_does_not_answer(request, story: str, question: str) -> None:
+def test_a_sentence_sharing_only_the_object_does_not_answer(request, story: str,
+                                                             question: str) -> None:
     assert not answer(question, [request.getfixturevalue(story)]).answered
 
 

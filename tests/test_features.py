@@ -72,6 +72,7 @@ def test_story_index_is_built_once_and_kept() -> None:
 
 def test_a_date_after_a_speech_verb_dates_the_saying_not_after_a_decision() -> None:
     # The speech verbs come from the attribution lexicon, with every inflection.
-    assert sentence_facts("The firm denied on Monday that it had sold data.").speech_dates == ("denied",)
+    denial = sentence_facts("The firm denied on Monday that it had sold data.")
+    assert denial.speech_dates == ("denied",)
     assert sentence_facts("Officials were alleging on Friday that votes were lost.").speech_dates
     assert not sentence_facts("The council decided on Monday to shut the pool.").speech_dates
