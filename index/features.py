@@ -273,8 +273,9 @@ _APPOSITION_GLUE = frozenset(", including such as like of in at called named the
 
 def names_instance_of(text: str, head: str, exclude: set[str], proper: frozenset[str]) -> bool:
     """Whether `text` names an instance of the noun `head` (a stemmed term): a name right
-    before it ("Pegasus spyware") or after it through "including", "such as", "called", a
-    comma... ("countries, including Bahrain"), other than the names in `exclude` (terms)."""
+    before it ("Pegasus spyware"), or after it through "including", "such as", "called", a
+    comma... ("countries, including Bahrain"), or in apposition before it ("Northgate
+    Engineering, a firm"), other than the names in `exclude` (terms)."""
     tokens = words(text)
 
     def named(i: int) -> bool:
@@ -292,9 +293,18 @@ def names_instance_of(text: str, head: str, exclude: set[str], proper: frozenset
         j = k + 1
         while j < len(tokens) and tokens[j].lower() in _APPOSITION_GLUE:
             j += 1
-        if named(k - 1) or (j > k + 1 and named(j)):
+        if named(k - 1) or (j > k + 1 and named(j)) or named(_apposed_to(tokens, k)):
             return True
     return False
+
+
+def _apposed_to(tokens: list[str], k: int) -> int:
+    """The position of the name that the noun at `k` stands in apposition to: "Northgate
+    Engineering, a firm based in Carlton" → "Engineering"; -1 when there is none."""
+    j = k - 1
+    while j >= 0 and tokens[j].lower() in {"a", "an", "the"}:
+        j -= 1
+    return j - 1 if j >= 1 and tokens[j] == "," else -1
 
 
 _BE = frozenset("were was are is been being".split())

@@ -76,3 +76,10 @@ def test_a_date_after_a_speech_verb_dates_the_saying_not_after_a_decision() -> N
     assert denial.speech_dates == ("denied",)
     assert sentence_facts("Officials were alleging on Friday that votes were lost.").speech_dates
     assert not sentence_facts("The council decided on Monday to shut the pool.").speech_dates
+
+
+def test_a_name_in_apposition_is_an_instance_of_the_noun() -> None:
+    text = "Construction will be carried out by Northgate Engineering, a firm based in Carlton."
+    assert names_instance_of(text, "firm", set(), frozenset())
+    assert not names_instance_of("The work went to a firm based in Carlton.", "firm", set(),
+                                 frozenset())
