@@ -200,7 +200,8 @@ def _told_together(content: set[str], ix: StoryIndex, i: int) -> bool:
 def _subject_opens(q: Question, ix: StoryIndex, i: int) -> bool:
     """Whether the sentence opens with the question's subject ("When did the council
     decide..." / "The council voted in June..."): it then tells what that subject did,
-    and the asker may name the act with another verb."""
+    and the asker may name the act with another verb. Both phrases may run on into their
+    verb ("council decide", "council voted"); a shared verb is found by `_focused` anyway."""
     if q.subject is None:
         return False
     return bool(set(ix.match_terms(tokenize(q.subject))) & ix.opening_sets[i])

@@ -114,7 +114,8 @@ def analyze(raw: str) -> Question:
     entities = _entities(text)
     return Question(text=text, kind=kind, terms=terms, entities=entities, speaker=speaker,
                     participants=_participants(text, entities) if kind == "when" else None,
-                    actor=actor, subject=_subject(text), optional=sorted(SHELL_NOUNS.intersection(terms) | set(action)),
+                    actor=actor, subject=_subject(text),
+                    optional=sorted(SHELL_NOUNS.intersection(terms) | set(action)),
                     head=head, counted=_counted(rest) if kind == "how_many" else [],
                     wants_name=kind == "who" and bool(_WHO_IS.search(rest)),
                     passive=_passive(rest) if kind == "how_many" else None)

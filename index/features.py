@@ -224,7 +224,7 @@ def subject_name(tokens: list[str], proper: frozenset[str]) -> str | None:
     return None
 
 
-_DETERMINERS = frozenset("the a an this that these those its their his her our".split())
+DETERMINERS = frozenset("the a an this that these those its their his her our".split())
 _MAX_OPENING_WORDS = 4
 
 
@@ -232,7 +232,7 @@ def opening_phrase(tokens: list[str]) -> str:
     """The words `tokens` open with, up to the first function word or mark, without a
     determiner: the subject, and perhaps its verb ("council voted" in "The council voted
     in June", "Riverton city council voted", "Lumen Foods said")."""
-    start = 1 if tokens and tokens[0].lower() in _DETERMINERS else 0
+    start = 1 if tokens and tokens[0].lower() in DETERMINERS else 0
     phrase: list[str] = []
     for token in tokens[start:start + _MAX_OPENING_WORDS]:
         if token.lower() in STOP_WORDS or not token[:1].isalnum():
