@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from bot.lookup import describe, statements_by
 from bot.question import TYPED_KINDS, Question, analyze
 from bot.safe_text import defuse_mentions
+from index.actions import joins
 from index.features import (
     REPORTING_VERBS,
     Facts,
@@ -50,6 +51,19 @@ MIN_COVERAGE = 0.15
 # rest of the question ("What did X say?"). The speaker's own words (a direct quotation)
 # come before a report of them; further ties go to reading order.
 _DIRECT_FLOOR, _INDIRECT_FLOOR = 0.1, 0.05
+# "How much" asked with these words wants a sum of money, with these a share.
+_MONEY_TERMS = frozenset(tokenize(
+    "pay paid cost costs spend spent charge charged price worth fund funding earn earned "
+    "profit profits revenue loss losses sell sold buy bought raise raised invest invested "
+    "owe owed fine fined damages salary wage wages budget fee fees money compensation"))
+_PROPORTION_TERMS = frozenset(tokenize(
+    "percent percentage cent rate share proportion rise increase cut fall drop growth"))
+# Share of the question's event-word weight that the answer and the sentences beside it
+# must hold. Lower lets near-topic questions through; 0.5 refuses a real dev answer.
+MIN_FOCUS = 0.4
+# Verbs too general to name an event: the story may well say what was made or done otherwise.
+LIGHT_VERBS = frozenset(tokenize("make made do did done have had get got go went gone take took "
+                                 "taken give gave given come came put"))
 # How far (in words) a speaker's name may stand from "said" and still be its subject.
 _ATTRIBUTION_WINDOW = 5
 
@@ -69,6 +83,10 @@ class Answer(BaseModel):
     answered: bool
     answer: str = Field(description="The reply as a user sees it")
     citations: list[Citation] = Field(default_factory=list, description="Best first")
+    passage: list[Citation] = Field(
+        default_factory=list,
+        description="The sentences quoted, in reading order: the answer, after the sentence "
+                    "it leans on when it opens with a reference ('They also claimed...')")
     kind: str | None = Field(default=None, description="The question's kind, e.g. 'when'")
     story_id: str | None = Field(default=None, description="The story the answer is from")
 
@@ -113,15 +131,19 @@ def _rank(story: Story, q: Question) -> list[_Candidate]:
         return []  # the story reports nothing said by this speaker
     sent = _normalised(ix.sentence_bm25.scores(terms))
     para = _normalised(ix.paragraphs.scores(terms))
-    weights = {t: ix.idf(t) for t in set(terms)}
-    total = sum(weights.values())
-    content = _content_terms(ix, terms)
     positions = [i for i in range(len(ix.sentences)) if allowed is None or i in allowed]
-    typed_at = _typed(q, ix, positions, terms)
+    acting = _acting(q, ix, positions)
+    # Words the actor's answer may put otherwise ("asking" → "seeking") weigh nothing.
+    optional = set(ix.match_terms(q.optional)) if acting else set()
+    weights = {t: ix.idf(t) for t in set(terms) - optional}
+    total = sum(weights.values())
+    content = _content_terms(ix, terms, q) - optional
+    typed_at = acting if q.actor else _typed(q, ix, positions, terms)
     cands = []
     for i in positions:
         sentence = ix.sentences[i]
-        covered = _coverage(weights, ix.sentence_sets[i], ix.paragraph_sets[sentence.paragraph - 1])
+        covered = _coverage(weights, ix.sentence_sets[i] | ix.mention_sets[i],
+                            ix.paragraph_sets[sentence.paragraph - 1])
         coverage = covered / total if total else float(allowed is not None)
         typed = i in typed_at
         score = _W_SENTENCE * sent[i] + _W_PARAGRAPH * para[sentence.paragraph - 1] \
@@ -130,11 +152,80 @@ def _rank(story: Story, q: Question) -> list[_Candidate]:
             score *= _UNTYPED_FACTOR
         # A sentence the asked-for speaker said is on topic by that alone.
         on_topic = allowed is not None or (
-            coverage >= MIN_COVERAGE and _covers_content(content, ix, i))
+            coverage >= MIN_COVERAGE and _on_topic(q, ix, i, content, bool(acting)))
         cands.append(_Candidate(story, i, score, coverage, typed and on_topic and score > 0))
     # A sentence that passes the checks goes before any that doesn't, whatever the scores.
     cands.sort(key=lambda c: (not c.answers, -c.score, c.index))
     return cands
+
+
+def _on_topic(q: Question, ix: StoryIndex, i: int, content: set[str], acting: bool) -> bool:
+    """Whether sentence `i` speaks of what the question asks about: it shares one of its
+    event words ("founded", "pay"). A sentence in which the asked-for actor acts needs only
+    a story that uses the question's words; one that joins the two names of "when did A V
+    B" may word the event otherwise ("B, which was acquired by A in 2014")."""
+    if acting:
+        return content <= ix.vocabulary
+    if _joined(q, ix, i):
+        return True
+    if q.kind == "how_much" and not _told_together(content, ix, i):
+        return False
+    return _covers_content(content, ix, i) and (
+        _focused(content, ix, i) or _subject_opens(q, ix, i))
+
+
+def _focused(content: set[str], ix: StoryIndex, i: int) -> bool:
+    """Whether the sentence, with the sentences beside it in its paragraph, holds a good
+    share of the question's event words (IDF-weighted), not just one of them somewhere in
+    the paragraph: a near-topic sentence shares the object and lacks the event ("Who built
+    the school?" against "...places at two nearby schools"). A light verb ("make", "get")
+    counts only when found: the asker's "make her allegation" is the story's "alleged"."""
+    close = ix.sentence_sets[i] | ix.mention_sets[i] | ix.neighbour_sets[i]
+    weights = {t: ix.idf(t) for t in content if t in close or t not in LIGHT_VERBS}
+    found = sum(w for t, w in weights.items() if t in close)
+    return found >= MIN_FOCUS * sum(weights.values())
+
+
+def _told_together(content: set[str], ix: StoryIndex, i: int) -> bool:
+    """"How much": a sum belongs to one thing, so every event word of the question that the
+    story uses must be in the answer or beside it ("how much will the buses cost" is not
+    answered by "repairs ... would cost 2 million pounds", with the buses two paragraphs
+    on). Words the story lacks may be the asker's own for the story's ("pay" / "acquire");
+    the words of its title and lead are its topic, which every sentence is about ("How much
+    could the frost losses reach?" / "the losses could reach 12 million euros")."""
+    close = ix.sentence_sets[i] | ix.mention_sets[i] | ix.neighbour_sets[i] | ix.topic_terms
+    return (content & ix.vocabulary) - LIGHT_VERBS <= close
+
+
+def _subject_opens(q: Question, ix: StoryIndex, i: int) -> bool:
+    """Whether the sentence opens with the question's subject ("When did the council
+    decide..." / "The council voted in June..."): it then tells what that subject did,
+    and the asker may name the act with another verb. Both phrases may run on into their
+    verb ("council decide", "council voted"); a shared verb is found by `_focused` anyway."""
+    if q.subject is None:
+        return False
+    return bool(set(ix.match_terms(tokenize(q.subject))) & ix.opening_sets[i])
+
+
+def _joined(q: Question, ix: StoryIndex, i: int) -> bool:
+    if q.participants is None:
+        return False
+    agent, patient = (ix.match_terms(tokenize(name)) for name in q.participants)
+    text = ix.sentences[i].text
+    opening = ix.mention_sets[i] if opens_with_reference(text) else frozenset()
+    return joins(text, agent, patient, opening, set(ix.facts[i].dates))
+
+
+def _acting(q: Question, ix: StoryIndex, positions: list[int]) -> set[int]:
+    """For "what is X doing / asking for", the sentences in which X is doing or is going
+    to do something: the only ones that can answer it. A story in which X never does
+    answers no such question, however much else it says about X."""
+    if q.actor is None:
+        return set()
+    # The actor's head noun: "the city council" acts as "The council" does; "Mamata
+    # Banerjee" is not "the Mamata Banerjee government". English noun phrases end with it.
+    head = ix.match_terms(tokenize(q.actor.split(" of ")[0]))[-1:]
+    return {i for i in positions if head and head[0] in ix.acting_sets[i]}
 
 
 def _typed(q: Question, ix: StoryIndex, positions: list[int], terms: list[str]) -> set[int]:
@@ -157,10 +248,12 @@ def _coverage(weights: dict[str, float], sentence: frozenset[str], paragraph: fr
     return sum(w if t in sentence else w / 2 if t in paragraph else 0.0 for t, w in weights.items())
 
 
-def _content_terms(ix: StoryIndex, terms: list[str]) -> set[str]:
-    """The question's terms other than the story's names: its event or relation words
-    ("founded", "pay", "become"). Names alone don't show that the story covers the question."""
-    return {t for t in terms if t not in ix.name_terms}
+def _content_terms(ix: StoryIndex, terms: list[str], q: Question) -> set[str]:
+    """The question's terms other than names, the story's or those the asker capitalised:
+    its event or relation words ("founded", "pay", "become"). Names alone don't show that
+    the story covers the question."""
+    asked_names = set(ix.match_terms([t for name in q.entities for t in tokenize(name)]))
+    return {t for t in terms if t not in ix.name_terms and t not in asked_names}
 
 
 def _covers_content(content: set[str], ix: StoryIndex, i: int) -> bool:
@@ -180,7 +273,7 @@ def _holds_answer(q: Question, ix: StoryIndex, i: int, terms: list[str]) -> bool
         return bool(facts.numbers) and _counts_asked_noun(q, ix, i, facts) \
             and not _counts_another_event(q, ix.sentences[i].text)
     if q.kind == "how_much":
-        return facts.amounts or bool(facts.numbers)
+        return _holds_amount(asked, ix, facts)
     if q.kind == "when":
         return _has_event_date(facts, asked)
     if q.kind == "where":
@@ -202,6 +295,17 @@ def _counts_asked_noun(q: Question, ix: StoryIndex, i: int, facts: Facts) -> boo
     # The asked noun is in the sentence, or counted elsewhere in the story, but this
     # number counts something else ("300 farms ... the farmers' union").
     return not asked & (ix.sentence_sets[i] | ix.counted_terms)
+
+
+def _holds_amount(asked: set[str], ix: StoryIndex, facts: Facts) -> bool:
+    """"How much": a sum of money when the question is about money ("pay", "cost") or the
+    story gives sums at all, so "a pay rise of 8 per cent" or "in each of the past three
+    years" does not answer "how much did X pay"; a share when it asks for one."""
+    if asked & _PROPORTION_TERMS:
+        return facts.amounts or bool(facts.numbers)
+    if asked & _MONEY_TERMS or ix.gives_money:
+        return facts.money
+    return facts.amounts or bool(facts.numbers)
 
 
 def _counts_another_event(q: Question, text: str) -> bool:
@@ -275,16 +379,19 @@ def _reply(question: str, q: Question, cands: list[_Candidate], n_stories: int) 
     top = cands[0]
     story = top.story
     citations = [_citation(story, c.index) for c in cands[:MAX_CITATIONS]]
-    quote = _quote(story, _with_context(story, top.index))
+    shown = _with_context(story, top.index)
+    quote = _quote(story, shown)
     if len(quote) > MAX_REPLY_CHARS:  # the sentence alone, rather than a reply Discord refuses
-        quote = _quote(story, [top.index])
+        shown = [top.index]
+        quote = _quote(story, shown)
     if top.answers:
         text = quote
     else:
         text = (f"{_not_said(n_stories)} ({_ask_about(q)}) The closest passage, which does not "
                 f"answer it:\n{quote}")
     return Answer(question=question, answered=top.answers, answer=defuse_mentions(text),
-                  citations=citations, kind=q.kind, story_id=story.id)
+                  citations=citations, passage=[_citation(story, i) for i in shown],
+                  kind=q.kind, story_id=story.id)
 
 
 def _with_context(story: Story, index: int) -> list[int]:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from index.features import REPORTING_VERBS, words
+from index.features import REPORTING_VERBS, opening_phrase, words
 from index.normalize import normalize
 from index.tokens import STOP_WORDS, tokenize
 
@@ -27,15 +27,23 @@ MAX_QUESTION_CHARS = 1000
 
 _AUX = ("is are was were do does did has have had can could will would should shall may might "
         "must").split()
-# Verbs that ask for what someone said, thinks or wants: "What did X say / suggest?"
+# Verbs that ask for what someone said, thinks or wants: "What did X say / suggest?"; the
+# reporting verbs include speech acts that judge ("accuse", "blame"): what X accuses Y of
+# is what X says about Y.
 _OPINION_VERBS = sorted(REPORTING_VERBS | {
-    "think", "thinks", "thought", "propose", "proposes", "proposed", "want", "wants", "wanted",
-    "believe", "believes", "believed", "mean", "means", "meant", "comment", "commented",
-    "react", "reacted", "feel", "feels",
+    "think", "thinks", "thought", "want", "wants", "wanted", "believe", "believes", "believed",
+    "mean", "means", "meant", "comment", "commented", "react", "reacted", "feel", "feels",
 })
+_BE = ("is", "are", "was", "were")
+# After "is/are/was/were" the verb is a participle: "what is X saying", never "what is
+# the governor accusing the state..." read as "X ... state(s)".
+_OPINION_PARTICIPLES = sorted({(v.removesuffix("e")) + "ing"
+                               for v in _OPINION_VERBS if not v.endswith(("s", "ed"))})
 _SPEAKER_PATTERNS = (
-    re.compile(rf"^(?:what|how)\s+(?:{'|'.join(_AUX)})\s+(?P<who>.+?)\s+"
-               rf"(?:{'|'.join(_OPINION_VERBS)})\b(?P<rest>.*)$"),
+    re.compile(rf"^(?:what|how)\s+(?:{'|'.join(a for a in _AUX if a not in _BE)})\s+"
+               rf"(?P<who>.+?)\s+(?:{'|'.join(_OPINION_VERBS)})\b(?P<rest>.*)$"),
+    re.compile(rf"^(?:what|how)\s+(?:{'|'.join(_BE)})\s+(?P<who>.+?)\s+"
+               rf"(?:{'|'.join(_OPINION_PARTICIPLES)})\b(?P<rest>.*)$"),
     re.compile(r"^what\s+(?:is|was|are|were)\s+(?P<who>.+?)'s?\s+(?:response|reaction|view|"
                r"position|stand|statement|comment|argument|claim|opinion)\b(?P<rest>.*)$"),
     # Yes-no questions about a claim: "Does Banerjee say she has proof?"
@@ -46,6 +54,15 @@ _ACCORDING_TO = re.compile(
     r"\baccording\s+to\s+(?P<who>[^,?]+?)(?=\s*(?:,|\?|$)|\s+(?:who|what|when|where|why|how|"
     rf"which|{'|'.join(_AUX)})\b)"
 )
+# "What is X doing about Y?", "What are the parents asking the court for?", "What will
+# the council do?": what X is doing or will do, told by X or with X as the subject.
+_ACTOR_PATTERNS = (
+    re.compile(r"^what\s+(?:is|are)\s+(?P<who>.+?)\s+(?P<verb>[a-z]+ing)\b(?P<rest>.*)$"),
+    re.compile(r"^what\s+(?:will|would)\s+(?P<who>.+?)\s+(?P<verb>do)\b(?P<rest>.*)$"),
+)
+# Nouns that stand for whatever the story is about ("the problem", "this issue"): the
+# asker's word for the topic, not one the story need use.
+SHELL_NOUNS = frozenset(tokenize("problem problems issue issues matter situation thing things"))
 # Words after "how" that frame the question rather than name its topic.
 _WHO_IS = re.compile(r"\bwho\s+(?:is|was|are|were)\s+(?:the|a|an)\b")
 _HOW_FRAMES = {"many": "how_many", "long": "how_many", "old": "how_many", "far": "how_many",
@@ -69,6 +86,13 @@ class Question(BaseModel):
     counted: list[str] = Field(default_factory=list, description="Stems of N in 'how many N'")
     passive: tuple[str, str] | None = Field(
         default=None, description="Stemmed (noun, verb) of 'how many N were V-ed'")
+    participants: tuple[str, str] | None = Field(
+        default=None, description="(A, B) of 'when did A V B' / 'when was B V-ed by A', both names")
+    actor: str | None = Field(default=None, description="X in 'what is X doing / asking for'")
+    subject: str | None = Field(default=None, description="X in 'when did X V', 'how many N will "
+                                "X V': who or what the question says acted")
+    optional: list[str] = Field(default_factory=list, description="Stemmed terms the answer "
+                                "need not share: the actor's verb, words like 'problem'")
     problem: str | None = Field(default=None, description="Why the question cannot be answered")
 
 
@@ -86,7 +110,12 @@ def analyze(raw: str) -> Question:
     kind, frame = _kind(rest, speaker)
     head = _head(rest) if kind == "which" else None
     terms = [t for t in tokenize(rest) if t not in frame]
-    return Question(text=text, kind=kind, terms=terms, entities=_entities(text), speaker=speaker,
+    actor, action = _actor(rest) if kind == "what" else (None, [])
+    entities = _entities(text)
+    return Question(text=text, kind=kind, terms=terms, entities=entities, speaker=speaker,
+                    participants=_participants(text, entities) if kind == "when" else None,
+                    actor=actor, subject=_subject(text),
+                    optional=sorted(SHELL_NOUNS.intersection(terms) | set(action)),
                     head=head, counted=_counted(rest) if kind == "how_many" else [],
                     wants_name=kind == "who" and bool(_WHO_IS.search(rest)),
                     passive=_passive(rest) if kind == "how_many" else None)
@@ -131,6 +160,46 @@ def _speaker(low: str) -> tuple[str | None, str]:
         if match:
             return _strip_article(match.group("who")), match.group("rest").strip()
     return None, low
+
+
+def _actor(low: str) -> tuple[str | None, list[str]]:
+    """X of "what is X doing", and the stems of its verb ("ask"), which the answer may
+    well word otherwise ("seeking")."""
+    for pattern in _ACTOR_PATTERNS:
+        match = pattern.match(low)
+        if match and tokenize(match.group("who")):
+            return _strip_article(match.group("who")), tokenize(match.group("verb"))
+    return None, []
+
+
+def _participants(text: str, entities: list[str]) -> tuple[str, str] | None:
+    """(A, B) of "When did A V B?" or "When was B V-ed by A?", when both are names: the
+    event is then the one that joins them, whatever verb the story uses for it."""
+    if len(entities) != 2:
+        return None
+    first, second = (re.escape(e) for e in entities)
+    active = rf"^when\s+(?:did|does|do|has|have|had)\s+{first}\s+[a-z]+\s+(?:the\s+)?{second}\W*$"
+    passive = rf"^when\s+(?:was|were|is|are)\s+(?:the\s+)?{first}\s+[a-z]+\s+by\s+{second}\W*$"
+    if re.match(active, text, re.IGNORECASE):
+        return entities[0], entities[1]
+    if re.match(passive, text, re.IGNORECASE):
+        return entities[1], entities[0]
+    return None
+
+
+def _subject(text: str) -> str | None:
+    """The words after an active question's auxiliary: its subject and perhaps its verb
+    ("did the council decide" → "council decide"). Passive questions ("will the school be
+    demolished") name what was acted on, not who acted, and get none."""
+    tokens = words(text)
+    aux = next((k for k, t in enumerate(tokens[:5]) if t.lower() in _AUX), None)
+    if aux is None or aux == 0 or tokens[aux].lower() in _BE:
+        return None
+    rest = tokens[aux + 1:]
+    phrase = opening_phrase(rest)
+    if any(t.lower() in {"be", "been"} for t in rest[:len(phrase.split()) + 2]):
+        return None
+    return phrase or None
 
 
 def _strip_article(phrase: str) -> str:

@@ -49,6 +49,9 @@ from index.speakers import (
 MAX_SUBJECT = 14  # tokens; subjects are noun phrases, not clauses
 MAX_INVERTED_SUBJECT = 8
 WINDOW_CHARS = 240  # tokens read past the last reporting word of a sentence
+MAX_ASIDE = 24  # tokens between a subject and its verb ("NSO Group, which …, said")
+MAX_FRONTED_CHARS = 160  # "In a statement to the BBC, X said": where settings are sought
+MAX_CUES = 40  # reporting words read in one sentence: more is a list, not prose
 DIRECT_SHARE = 0.6  # content mostly inside quotation marks counts as direct speech
 
 _ABBREVIATIONS = frozenset({
@@ -69,7 +72,8 @@ _WORD_RE = re.compile(
     |\S""",
     re.VERBOSE,
 )
-_BOUNDARY_RE = re.compile(r"[.!?]+(?=[\"')\]\u201d\u2019]*(?:\s+[\"'(\[\u201c\u2018A-Z0-9]|\s*$))")
+_BOUNDARY_RE = re.compile(
+    r"[.!?]+(?=[\"')\]\u201d\u2019]*(?:\s+[\"'(\[\u201c\u2018A-Z0-9]|\s*$))")
 _WORD_BEFORE_RE = re.compile(r"[A-Za-z.]+$")
 _SENTENCE_END = frozenset(".!?")
 _CLAUSE_PUNCT = frozenset(",;:.!?()\"'-")
@@ -169,20 +173,17 @@ def sentence_spans(text: str, quotes: list[QuoteSpan]) -> list[tuple[int, int]]:
     quotation mark, never inside a quotation or after an abbreviation ("Mr.", "U.S.")."""
     spans: list[tuple[int, int]] = []
     start = _skip_space(text, 0)
+    index = _QuoteIndex(quotes)
     for match in _BOUNDARY_RE.finditer(text):
         end = match.end()
         stop = match.start()
-        if end <= start or _inside(quotes, stop) or _abbreviation_before(text, stop):
+        if end <= start or index.covering(stop) or _abbreviation_before(text, stop):
             continue
         spans.append((start, end))
         start = _skip_space(text, end)
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return spans
-
-
-def _inside(quotes: list[QuoteSpan], pos: int) -> bool:
-    return any(q.start < pos < q.end for q in quotes)
 
 
 def _abbreviation_before(text: str, pos: int) -> bool:
@@ -227,39 +228,61 @@ def _read(text: str, quotes: list[QuoteSpan], people: PeopleIndex) -> ParagraphR
     nothing but a bare quotation, which needs only its position."""
     candidates: list[Candidate] = []
     initial_quotes: set[int] = set()
+    index = _QuoteIndex(quotes)
     for start, end in sentence_spans(text, quotes):
-        initial_quotes.update(q.start for q in quotes if q.start == start)
-        cues = [m.start() for m in CUE_RE.finditer(text, start, end)]
+        initial_quotes.add(start)
+        cues = [m.start() for m in CUE_RE.finditer(text, start, end)][:MAX_CUES]
         if not cues:
             continue
-        window = _window_end(text, quotes, cues[-1], end)
-        tokens = tokenize(text, quotes, start, window)
+        window = _window_end(text, index, cues[-1], end)
+        tokens = tokenize(text, index.within(start, window), start, window)
         reader = _Sentence(text, tokens, people, end, complete=window >= end)
         candidates.extend(_settle(text, reader.candidates(cues)))
-    claimed = _claimed_quotes(candidates, quotes)
+    claimed = _claimed_quotes(candidates, index)
     orphans = [(q, q.start in initial_quotes) for q in quotes if q.start not in claimed]
     return ParagraphReading(candidates, orphans, quotes)
 
 
-def _window_end(text: str, quotes: list[QuoteSpan], last_cue: int, end: int) -> int:
+class _QuoteIndex:
+    """A paragraph's quotations (in order, not overlapping) looked up by offset."""
+
+    def __init__(self, quotes: list[QuoteSpan]) -> None:
+        self.quotes = quotes
+        self.starts = [q.start for q in quotes]
+
+    def within(self, start: int, end: int) -> list[QuoteSpan]:
+        first = bisect.bisect_left(self.starts, start)
+        return self.quotes[first:bisect.bisect_left(self.starts, end)]
+
+    def covering(self, pos: int) -> QuoteSpan | None:
+        """The quotation with `pos` strictly inside its marks."""
+        k = bisect.bisect_right(self.starts, pos) - 1
+        if k >= 0 and self.quotes[k].start < pos < self.quotes[k].end:
+            return self.quotes[k]
+        return None
+
+
+def _window_end(text: str, quotes: _QuoteIndex, last_cue: int, end: int) -> int:
     """Where tokens stop: the content runs to the sentence end, but reading the clauses
     needs only a few words past the last reporting word (subject, adjuncts, "that")."""
     cut = last_cue + WINDOW_CHARS
     if cut >= end:
         return end
-    cut = next((q.end for q in quotes if q.start < cut < q.end), cut)
+    covering = quotes.covering(cut)
+    cut = covering.end if covering else cut
     space = text.find(" ", cut)
     return end if space < 0 or space >= end else space
 
 
-def _claimed_quotes(candidates: list[Candidate], quotes: list[QuoteSpan]) -> set[int]:
+def _claimed_quotes(candidates: list[Candidate], quotes: _QuoteIndex) -> set[int]:
+    """Quotations that are some statement's content or lie inside one."""
     claimed: set[int] = set()
-    for quote in quotes:
-        for cand in candidates:
-            start, end = cand.content
-            inside = start <= quote.content_start and quote.content_end <= end + 1
-            if cand.quote == quote or inside:
-                claimed.add(quote.start)
+    for cand in candidates:
+        if cand.quote is not None:
+            claimed.add(cand.quote.start)
+        start, end = cand.content
+        claimed.update(q.start for q in quotes.within(start - 1, end + 1)
+                       if start <= q.content_start and q.content_end <= end + 1)
     return claimed
 
 
@@ -365,7 +388,8 @@ class _Sentence:
         ("The minister - who resigned - said") or brackets."""
         opener = _ASIDE_OPENER[self.tokens[j].text]
         k = j - 1
-        while k > self.lo and self.tokens[k].text != opener and self.tokens[k].quote is None:
+        limit = max(self.lo, j - MAX_ASIDE)
+        while k > limit and self.tokens[k].text != opener and self.tokens[k].quote is None:
             k -= 1
         if k <= self.lo or self.tokens[k].text != opener or k == j - 1:
             return None
@@ -407,16 +431,33 @@ class _Sentence:
         base = Candidate(subject.mention, subject.text, self.tokens[i].text, (0, 0),
                          self.tokens[i].start, region, evidential=form.evidential,
                          settings=settings, context=subject.context, cuts_before=coordinated)
+        if self._interjected(subject.first, k):
+            return self._whole_sentence(base)
         if self._clause_ends(k) or self._after_quote(subject.first):
             return self._trailing(base, subject.first, k)
         content = self._content(i, k, form)
         return [replace(base, content=content[0], quote=content[1])] if content else []
 
+    def _interjected(self, first: int, k: int) -> bool:
+        """"The plan, he added, was dead": an attribution set inside the sentence between
+        commas, with words on both sides (not a quotation, which `_trailing` reads)."""
+        if first - 2 < self.lo or self.tokens[first - 1].text != ",":
+            return False
+        if self.tokens[first - 2].quote is not None or k + 1 >= self.hi:
+            return False
+        nxt = self.tokens[k + 1]
+        return self.tokens[k].text == "," and nxt.quote is None and not self._clause_ends(k)
+
+    def _whole_sentence(self, base: Candidate) -> list[Candidate]:
+        content = self._trim(self.tokens[self.lo].start, self.end)
+        return [replace(base, content=content)] if content else []
+
     def _fronted_settings(self, first: int) -> list[str]:
         """"In a court filing, X said" / "Speaking at a rally in Delhi, X said"."""
         if first - 1 <= self.lo or self.tokens[first - 1].text != ",":
             return []
-        fronted = self.text[self.tokens[self.lo].start:self.tokens[first - 1].start]
+        end = self.tokens[first - 1].start
+        fronted = self.text[max(self.tokens[self.lo].start, end - MAX_FRONTED_CHARS):end]
         return _settings_in(fronted[:1].lower() + fronted[1:])
 
     def _coordinated(self, first: int) -> bool:
@@ -471,7 +512,7 @@ class _Sentence:
 
     def _inverted(self, i: int, form: VerbForm) -> list[Candidate] | None:
         """"…," said Mr. Chatterjee. / …, said Sunil Abraham, founder of …"""
-        if form.complement not in (Complement.SPEECH, Complement.ASK):
+        if form.complement not in (Complement.SPEECH, Complement.ASK) and not form.evidential:
             return None
         end = i + 1
         while end < self.hi and end - i <= MAX_INVERTED_SUBJECT and not self._ends_phrase(end):
@@ -486,22 +527,21 @@ class _Sentence:
             return None
         end, mention = self._appositive(end, mention, lenient)
         k, settings = self._adjuncts(end)
-        if not self._clause_ends(k):
+        interjected = self._interjected(i, k)
+        if not self._clause_ends(k) and not interjected:
             return None
         region = (self.tokens[i].start, self.tokens[k - 1].end)
         base = Candidate(mention, self._span_text(i + 1, end), self.tokens[i].text, (0, 0),
                          self.tokens[i].start, region, evidential=form.evidential,
                          settings=_with_via(mention, settings))
-        return self._trailing(base, i, k)
+        return self._whole_sentence(base) if interjected else self._trailing(base, i, k)
 
     def _appositive(self, end: int, mention: Mention, lenient: bool) -> tuple[int, Mention]:
         """", founder of the think tank …" after a name is the speaker's role."""
         if end + 1 >= self.hi or self.tokens[end].text != "," \
                 or mention.kind is not MentionKind.NAME:
             return end, mention
-        stop = end + 1
-        while stop < self.hi and not self._ends_phrase(stop):
-            stop += 1
+        stop = self._phrase_end(end + 1)
         described = self._with_aside(mention, (end + 1, stop), lenient)
         return (end, mention) if described is None else (stop, described)
 
@@ -532,9 +572,7 @@ class _Sentence:
         return found
 
     def _according_to(self, i: int) -> list[Candidate]:
-        end = i + 2
-        while end < self.hi and not self._ends_phrase(end):
-            end += 1
+        end = self._phrase_end(i + 2)
         mention = parse_mention([t.text for t in self.tokens[i + 2:end]], self.people)
         if mention is None or end == i + 2:
             return []
@@ -582,19 +620,33 @@ class _Sentence:
         """Skip "on Sunday", "in an emailed statement", "earlier today"; keep the settings."""
         settings: list[str] = []
         while k < self.hi and self.tokens[k].quote is None:
-            at = self.tokens[k].start
-            setting = SETTING_RE.match(self.text, at)
-            moment = None if setting else TIME_RE.match(self.text, at)
-            match = setting or moment
-            if match is None:
+            if self.tokens[k].text == ",":  # "said, however, that" / "said, in a letter, that"
+                inner = self._adjunct_at(k + 1, settings)
+                if inner is None or inner >= self.hi or self.tokens[inner].text != ",":
+                    break
+                k = inner + 1
+                continue
+            nxt = self._adjunct_at(k, settings)
+            if nxt is None:
                 break
-            nxt = self._token_at(match.end())
-            if nxt is None or nxt <= k:
-                break
-            if setting:
-                settings.append(setting.group())
             k = nxt
         return k, settings
+
+    def _adjunct_at(self, k: int, settings: list[str]) -> int | None:
+        """Index after the setting, time phrase or adverb at `k` (a setting is kept)."""
+        if k >= self.hi or self.tokens[k].quote is not None:
+            return None
+        at = self.tokens[k].start
+        setting = SETTING_RE.match(self.text, at)
+        match = setting or TIME_RE.match(self.text, at)
+        if match is None:
+            return k + 1 if self.tokens[k].low in ADVERBS - {"in"} else None
+        nxt = self._token_at(match.end())
+        if nxt is None or nxt <= k:
+            return None
+        if setting:
+            settings.append(setting.group())
+        return nxt
 
     def _hearer(self, k: int) -> tuple[int, str | None]:
         """"told reporters", "told the BBC", "told PTI": the person or outlet told."""
@@ -608,7 +660,8 @@ class _Sentence:
             return that, self._span_text(start, that)
         if self.tokens[k].low in {"the", "a", "an"}:
             k += 1
-        while k < self.hi and self.tokens[k].text[:1].isupper() and self.tokens[k].quote is None:
+        limit = min(self.hi, k + MAX_SUBJECT)
+        while k < limit and self.tokens[k].text[:1].isupper() and self.tokens[k].quote is None:
             k += 1
         if k == start or (k == start + 1 and self.tokens[start].low in {"the", "a", "an"}):
             return start, None
@@ -744,6 +797,13 @@ class _Sentence:
         if form is not None and not form.participle:
             return True
         return "-" not in low and len(low) > 4 and low.endswith("ed")
+
+    def _phrase_end(self, k: int) -> int:
+        """Index where the noun phrase starting at `k` ends (a bounded scan)."""
+        limit = min(self.hi, k + MAX_SUBJECT)
+        while k < limit and not self._ends_phrase(k):
+            k += 1
+        return k
 
     def _ends_phrase(self, k: int) -> bool:
         tok = self.tokens[k]

@@ -81,7 +81,7 @@ class _Storyteller:
                  readings: list[ParagraphReading], people: PeopleIndex) -> None:
         self.paragraphs = paragraphs
         self.readings = readings
-        self.resolver = SpeakerResolver(people)
+        self.resolver = SpeakerResolver(people, paragraphs)
         self.group = _quote_groups(quotes)
         self.attributed_groups = {self.group[(n, c.quote.start)] for n, r in enumerate(readings)
                                   for c in r.candidates if c.quote is not None}

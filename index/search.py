@@ -13,8 +13,17 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from index.actions import action_subjects
 from index.bm25 import PassageIndex, Variant
-from index.features import Facts, names_instance_of, proper_words, sentence_facts
+from index.features import (
+    Facts,
+    names_instance_of,
+    opening_phrase,
+    proper_words,
+    sentence_facts,
+    subject_name,
+    words,
+)
 from index.tokens import tokenize
 
 if TYPE_CHECKING:
@@ -25,6 +34,9 @@ if TYPE_CHECKING:
 # the cutoff keeps apart words that share a stem's letters ("governor" / "govern").
 _FUZZY_MIN_LENGTH = 6
 _FUZZY_CUTOFF = 88
+# Openings that name an organisation met earlier: "The firm, which was acquired by...".
+_ORGANISATION_ANAPHORS = ("the company", "the firm", "the group", "the organisation",
+                          "the organization")
 
 
 def _graded_forms(term: str) -> list[str]:
@@ -82,9 +94,86 @@ class StoryIndex:
         return frozenset(t for facts in self.facts for name in facts.names for t in tokenize(name))
 
     @cached_property
+    def neighbour_sets(self) -> list[frozenset[str]]:
+        """Terms of the sentences just before and after each one, within its paragraph."""
+        found = []
+        for i, sentence in enumerate(self.sentences):
+            terms: set[str] = set()
+            for j in (i - 1, i + 1):
+                same_paragraph = 0 <= j < len(self.sentences) \
+                    and self.sentences[j].paragraph == sentence.paragraph
+                if same_paragraph:
+                    terms |= self.sentence_sets[j]
+            found.append(frozenset(terms))
+        return found
+
+    @cached_property
+    def opening_sets(self) -> list[frozenset[str]]:
+        """Terms of the phrase each sentence opens with, its likely subject ("The council
+        voted...", "Lumen Foods said..."), and of the name an opening "The firm" stands for."""
+        found = []
+        for i, sentence in enumerate(self.sentences):
+            terms = set(tokenize(opening_phrase(words(sentence.text))))
+            if sentence.text.lstrip("\"'“‘ ").lower().startswith(_ORGANISATION_ANAPHORS):
+                terms |= self.mention_sets[i]
+            found.append(frozenset(terms))
+        return found
+
+    @cached_property
+    def topic_terms(self) -> frozenset[str]:
+        """Terms of the title and the lead paragraph: what the whole story is about."""
+        lead = self.paragraph_sets[0] if self.paragraph_sets else frozenset()
+        return frozenset(tokenize(self.story.title)) | lead
+
+    @cached_property
+    def gives_money(self) -> bool:
+        """Whether the story states any sum of money."""
+        return any(facts.money for facts in self.facts)
+
+    @cached_property
     def counted_terms(self) -> frozenset[str]:
         """Stems of everything the story counts ("people" in "29 people")."""
         return frozenset(t for facts in self.facts for t in facts.counted)
+
+    @cached_property
+    def mention_sets(self) -> list[frozenset[str]]:
+        """Terms of the entities each sentence mentions without naming them: the speaker
+        of its statement ("It said...", "the spokesperson said"), and the organisation that
+        an opening "The firm..." points back to (the subject of the nearest earlier
+        sentence that opens with a name). Coverage counts these as the sentence's words."""
+        spoken: dict[str, set[str]] = {}
+        for statement in self.story.statements:
+            for sid in statement.sentence_ids:
+                spoken.setdefault(sid, set()).update(tokenize(statement.speaker or ""))
+        found: list[frozenset[str]] = []
+        subject: str | None = None
+        for sentence in self.sentences:
+            terms = set(spoken.get(sentence.id, ()))
+            opening = sentence.text.lstrip("\"'“‘ ").lower()
+            if subject and opening.startswith(_ORGANISATION_ANAPHORS):
+                terms.update(tokenize(subject))
+            subject = subject_name(words(sentence.text), self.proper_words) or subject
+            found.append(frozenset(terms))
+        return found
+
+    @cached_property
+    def acting_sets(self) -> list[frozenset[str]]:
+        """Terms of who, in each sentence, is doing or is going to do something ("The
+        council is now offering..."); a pronoun that stands for the one the sentence
+        reports ("WhatsApp said it is seeking...") counts as them, as does "The firm"."""
+        found = []
+        for i, sentence in enumerate(self.sentences):
+            terms: set[str] = set()
+            for subject in action_subjects(sentence.text):
+                terms.update(tokenize(subject.head()))
+                refers_back = subject.phrase.lower().startswith(_ORGANISATION_ANAPHORS)
+                if subject.speaks_of_speaker() or refers_back:
+                    terms |= self.mention_sets[i]
+                if subject.speaks_of_speaker() and not subject.quoted:
+                    opening = subject_name(words(sentence.text), self.proper_words)
+                    terms.update(tokenize(opening or ""))
+            found.append(frozenset(terms))
+        return found
 
     def names_instance(self, i: int, head: str, exclude: set[str]) -> bool:
         """Whether sentence `i` names an instance of `head` ("Pegasus spyware")."""

@@ -11,7 +11,7 @@ order and resolves each mention to an `Entity`: full names merge with later surn
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property, lru_cache
@@ -41,14 +41,14 @@ candidate nominee convener convenor treasurer trustee auditor administrator magi
 collector executive whip boss strategist consultant specialist teacher principal student
 resident witness victim survivor source insider aide observer critic person people spokespeople
 man woman men women employee worker staffer petitioner complainant plaintiff defendant accused
-applicant respondent protester protestor farmer user customer parent mother father family
+applicant respondent protester protestor user customer parent mother father family
 relative neighbour neighbor friend chef pilot driver player fan voter citizen supporter
 filmmaker sen. rep. gov. gen. lt. col. capt. sgt. insp. supt. cmdr. adm. amb. atty. cllr.
 opponent rival ally organiser organizer participant shareholder stakeholder trader banker
 broker academic historian author writer blogger journalist commentator lobbyist villager local
 investigator detective soldier troop negotiator mediator demonstrator passenger consumer
 actor actress singer artist musician producer athlete nurse surgeon physician farmer landlord
-tenant buyer seller vendor shopkeeper developer founder entrepreneur insider eyewitness
+tenant buyer seller vendor shopkeeper entrepreneur eyewitness
 """.split())
 _IRREGULAR_PLURALS = frozenset({"people", "spokespeople", "men", "women", "police", "staff"})
 
@@ -75,8 +75,9 @@ agency body institution
 """.split())
 
 _HEAD_WORDS = PERSON_NOUNS | ORG_WORDS | DOCUMENT_NOUNS
-# Never names ("May" is left out: Theresa May).
+# "carmaker", "chipmakers", "tech giant": an organisation by its trade.
 _COMPOUND_ORG_HEADS = ("maker", "giant")
+# Never names ("May" is left out: Theresa May).
 CALENDAR_WORDS = frozenset("""
 January February March April June July August September October November December
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday
@@ -249,7 +250,7 @@ def _split_modifiers(words: list[str]) -> tuple[list[str], tuple[str, ...]]:
         if "-" in word and _HYPHEN_MODIFIER.search(low):
             descriptors.append(word)
             continue
-        inside_name = i > 0 and _is_name_word(words[i - 1]) and words[i + 1:i + 2] != [] \
+        inside_name = 0 < i < len(words) - 1 and _is_name_word(words[i - 1]) \
             and _is_name_word(words[i + 1])
         if low.endswith(("'s", "\u2019s")) and i < len(words) - 1 and not inside_name:
             # "Northern People's Front" keeps its possessive: it is inside the name
@@ -442,12 +443,9 @@ def _is_org_word(word: str) -> bool:
 def _singular(word: str) -> str:
     if word in PERSON_NOUNS or word in ORG_WORDS:
         return word
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("es", "e"), ("s", "")):
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("es", "e"), ("es", ""), ("s", "")):
         if word.endswith(suffix) and word[: -len(suffix)] + repl in _HEAD_WORDS:
             return word[: -len(suffix)] + repl
-    if word.endswith("es") and word[:-2] in PERSON_NOUNS:
-        return word[:-2]
-    # "carmaker", "chipmakers", "tech giant": an organisation by its trade
     return next((head for head in _COMPOUND_ORG_HEADS if word.rstrip("s").endswith(head)), word)
 
 
@@ -569,9 +567,10 @@ class Entity:
         return self._profile
 
 
-# Words too common in reporting to tie a statement to one speaker.
 _TERM_RE = re.compile(r"[a-z][a-z0-9]{2,}")
-_GENERIC_TERMS = frozenset(Stemmer.Stemmer("english").stemWords([
+_STEMMER = Stemmer.Stemmer("english")
+# Words too common in reporting to tie a statement to one speaker.
+_GENERIC_TERMS = frozenset(_STEMMER.stemWords([
     "say", "says", "said", "tell", "told", "add", "added", "state", "stated", "statement",
     "according", "comment", "email", "interview",
 ]))
@@ -580,11 +579,18 @@ _GENERIC_TERMS = frozenset(Stemmer.Stemmer("english").stemWords([
 COHESION_MARGIN = 2
 
 
+# A capitalised name opening a sentence, before its verb: "Kestrel sued …", "NSO Group has …".
+_OPENING_NAME_RE = re.compile(
+    r"(?:^|(?<=[.!?]\s))((?:[A-Z][\w&'.-]*\s+){0,3}[A-Z][\w&'-]*)"
+    r"(?=\s+(?:has|had|is|was|will|would|[a-z]+ed|[a-z]+s)\b)")
+
+
 class SpeakerResolver:
     """Resolves mentions to entities in reading order; keeps who spoke last."""
 
-    def __init__(self, people: PeopleIndex) -> None:
+    def __init__(self, people: PeopleIndex, paragraphs: Sequence[str]) -> None:
         self._people = people
+        self._paragraphs = paragraphs
         self._entities: list[Entity] = []
         self._clock = 0
 
@@ -607,7 +613,7 @@ class SpeakerResolver:
         if kind is MentionKind.PRONOUN:
             return self._pronoun(mention, position, context)
         if mention.owner is not None:
-            return self._owned_role(mention, context)
+            return self._owned_role(mention, position, context)
         if kind is MentionKind.ANAPHOR:
             return self._anaphor(mention, position, context)
         if kind is MentionKind.BARE:
@@ -679,7 +685,7 @@ class SpeakerResolver:
         if mention.canonical == "it":
             things = self._recent(lambda e: e.speaker_type in ("organisation", "unknown")
                                   and e.number == "sg")
-            return self._by_cohesion(things, context)
+            return self._by_cohesion(things, context) or self._opening_organisation(position)
         if mention.canonical == "they":
             return next(iter(self._recent(lambda e: e.number == "pl")), None)
         gender = mention.gender
@@ -695,7 +701,8 @@ class SpeakerResolver:
                  context: str) -> Entity | None:
         head = mention.head or ""
         if head in ORG_WORDS and head not in PERSON_NOUNS:
-            return self._organisation_for(context, head) or self._keyed(mention, "organisation")
+            found = self._organisation_for(context, position, head)
+            return found or self._keyed(mention, "organisation")
         same_role = self._recent(lambda e: head in _words(e) or e.head == head)
         if same_role:
             return same_role[0]
@@ -706,23 +713,41 @@ class SpeakerResolver:
         titled = bool(mention.role and mention.role[:1].isupper())
         return self._keyed(mention, "person" if titled else "anonymous")
 
-    def _owned_role(self, mention: Mention, context: str) -> Entity:
+    def _owned_role(self, mention: Mention, position: tuple[int, int], context: str) -> Entity:
         """"its spokesperson", "a company spokesperson": the spokesperson of the organisation
         already speaking in the story, if there is one."""
-        owner = self._organisation_for(context)
+        owner = self._organisation_for(context, position)
         if owner is None:
             return self._keyed(mention, "anonymous")
         role = " ".join(w for w in (mention.role or "").split() if w.lower() not in ORG_ANAPHORS)
         return self._keyed(replace(mention, canonical=f"{owner.canonical} {role}", role=role),
                            "anonymous")
 
-    def _organisation_for(self, context: str, head: str = "") -> Entity | None:
+    def _organisation_for(self, context: str, position: tuple[int, int],
+                          head: str = "") -> Entity | None:
         """The organisation "it" or "the company" points at: one named with that word if
         any, else the most recent, unless cohesion clearly favours another."""
         named = self._recent(lambda e: e.speaker_type == "organisation" and head in _words(e))
         if head and named:
             return named[0]
-        return self._by_cohesion(self._recent(lambda e: e.speaker_type == "organisation"), context)
+        organisations = self._recent(lambda e: e.speaker_type == "organisation")
+        return self._by_cohesion(organisations, context) or self._opening_organisation(position)
+
+    def _opening_organisation(self, position: tuple[int, int]) -> Entity | None:
+        """"Kestrel sued Northwind on Monday. The company said …": with no organisation
+        speaking yet, the one that opened the latest sentence before (centering: a
+        sentence's subject is what the next one is about)."""
+        number, offset = position
+        for index in (number, number - 1):
+            if index < 0:
+                continue
+            text = self._paragraphs[index][:offset] if index == number else self._paragraphs[index]
+            for match in reversed(list(_OPENING_NAME_RE.finditer(text))):
+                mention = parse_mention(match.group(1).split(), self._people)
+                if mention is not None and mention.kind in (MentionKind.ORG, MentionKind.BARE) \
+                        and not self._people.full_name(mention.name[-1]):
+                    return self._organisation(mention)
+        return None
 
     def _from_text(self, position: tuple[int, int], gender: str | None,
                    role: str | None = None) -> Entity | None:
@@ -735,7 +760,8 @@ class SpeakerResolver:
                           gender=person.gender or gender)
         return self._person(mention)
 
-    def _recent(self, keep) -> list[Entity]:  # type: ignore[no-untyped-def]
+    def _recent(self, keep: Callable[[Entity], bool]) -> list[Entity]:
+        """Entities that pass `keep`, the latest speaker first."""
         kept = (e for e in self._entities if keep(e))
         return sorted(kept, key=lambda e: e.last_seen, reverse=True)
 
@@ -763,12 +789,7 @@ class SpeakerResolver:
 def _terms(text: str) -> set[str]:
     """Stemmed content words: cheaper than the index tokeniser, and only compared here."""
     words = [w for w in _TERM_RE.findall(text.lower()) if w not in STOP_WORDS]
-    return set(_stemmer().stemWords(words)) - _GENERIC_TERMS
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("english")
+    return set(_STEMMER.stemWords(words)) - _GENERIC_TERMS
 
 
 def _org_key(name: tuple[str, ...], canonical: str) -> frozenset[str]:

@@ -19,7 +19,8 @@ from index.sentences import split_sentences
 if TYPE_CHECKING:
     from index.search import StoryIndex
 
-SCHEMA_VERSION = 1
+# 2: statements found by speaker attribution (with `mention`); version-1 files hold none.
+SCHEMA_VERSION = 2
 
 
 class Sentence(BaseModel):

@@ -38,6 +38,25 @@ The regional government has promised emergency loans to the worst-hit farms.
 Temperatures fell to minus six degrees in Lorca, the coldest place in the valley.
 """
 
+# Actions under way and planned, told by the actor or with the actor as subject; a firm
+# named by "The firm" and by its owner in a passive clause.
+STRIKE = """title: Bus drivers strike over pay in Calder
+source: Calder Post
+date: 2024-02-08
+
+Greenline Buses, the main operator in Calder, was hit by a drivers' strike on Monday after pay talks broke down.
+
+The firm, which was bought by Orbis Transport in 2019, runs 140 buses in the city.
+
+The drivers' union said it is demanding a pay rise of 8 per cent and wants written limits on shift lengths.
+
+"We are running a reduced service on the main routes and will keep passengers informed," a Greenline spokesperson said.
+
+Mayor Dana Whitfield said the strike was hurting shops in the centre. "They are losing customers every day," she said.
+
+The city council is offering free parking at weekends until the dispute ends.
+"""
+
 
 def make_story(text: str, story_id: str = "story") -> Story:
     article = parse_article_text(text, f"{story_id}.txt")

@@ -91,4 +91,5 @@ def test_storybot_chat_command_reads_stdin(tmp_path: Path) -> None:
     )
     assert THAROOR in done.stdout
     assert "== Statements by prasad ==" in done.stdout
+    assert "¶6 · Ravi Shankar Prasad, Union Minister: “The government is committed" in done.stdout
     assert "storybot>" not in done.stdout  # no prompt when stdin is not a terminal

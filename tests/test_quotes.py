@@ -5,7 +5,12 @@ Articles here are invented, so the rules are shown to work beyond the dev articl
 
 from __future__ import annotations
 
+import json
+import re
 import time
+import unicodedata
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +18,8 @@ from hypothesis import strategies as st
 
 from index.article import parse_article
 from index.attribution import sentence_spans
+from index.library import story_from_file
+from index.normalize import unify_marks
 from index.quote_spans import find_quote_spans
 from index.quotes import Statement, extract_statements
 from index.reporting import CUE_RE, REPORTING_VERBS
@@ -176,6 +183,12 @@ def test_according_to_yields_to_the_statement_it_frames() -> None:
     assert statement.setting == "according to sources"
 
 
+def test_reports_the_outlet_frames_the_statement() -> None:
+    statement = _one("Kestrel, which makes drones, disputed the claims, reports the Daily Ledger.")
+    assert (statement.speaker, statement.text) == ("Kestrel", "disputed the claims")
+    assert statement.setting == "according to the Daily Ledger"
+
+
 def test_partial_quote_stays_inside_reported_speech() -> None:
     statement = _one('The mayor said the plan was "dead on arrival" and would be dropped.')
     assert statement.kind == "indirect"
@@ -217,6 +230,26 @@ def test_reporting_nouns(paragraph: str, speaker: str, setting: str | None) -> N
 def test_subjects_with_asides_and_dates(paragraph: str, speaker: str, role: str | None) -> None:
     statement = _one(paragraph)
     assert (statement.speaker, statement.role) == (speaker, role)
+
+
+@pytest.mark.parametrize("paragraph, speaker, text", [
+    ("The plan, he added, was dead.", "Tom Ellis", "The plan, he added, was dead"),
+    ("The talks, officials said, stalled.", "officials", "The talks, officials said, stalled"),
+    ("The plan, said the minister, was dead.", "minister", "The plan, said the minister, was dead"),
+])
+def test_attribution_inside_the_sentence(paragraph: str, speaker: str, text: str) -> None:
+    statements = extract_statements(["Mr. Tom Ellis spoke first.", paragraph])
+    assert [(s.speaker, s.text) for s in statements] == [(speaker, text)]
+
+
+@pytest.mark.parametrize("paragraph, setting", [
+    ("Mr. Lee said, however, that the vote would go ahead.", None),
+    ("Mr. Lee said, in a letter to the court, that the vote would go ahead.",
+     "in a letter to the court"),
+])
+def test_asides_after_the_verb(paragraph: str, setting: str | None) -> None:
+    statement = _one(paragraph)
+    assert (statement.text, statement.setting) == ("the vote would go ahead", setting)
 
 
 def test_hearer_before_that_is_not_content() -> None:
@@ -282,6 +315,18 @@ def test_very_long_paragraph_is_read_quickly() -> None:
     statements = extract_statements([paragraph] * 5)
     assert time.perf_counter() - started < 2.0
     assert [s.text for s in statements[:2]] == ["the levee would hold", "We are ready"]
+
+
+@pytest.mark.parametrize("paragraph", [
+    "according to according to " * 2000,  # phrase scans are bounded
+    '"a," he said. ' * 2000,  # quotation look-ups are indexed, not scanned
+    "He said, " * 2000,  # reporting words per sentence are capped
+    "He told " + "Alpha " * 5000 + "that it was fine.",
+])
+def test_pathological_paragraphs_stay_linear(paragraph: str) -> None:
+    started = time.perf_counter()
+    extract_statements([paragraph])
+    assert time.perf_counter() - started < 2.0
 
 
 _PIECES = [*"abc XYZ.,;:!?'\"\u201c\u201d\u2018\u2019-", "said", " he ", "Mr. ", "that ",
@@ -362,3 +407,30 @@ def test_sample_story(sample_bytes: bytes) -> None:
 def test_more_news_forms(paragraph: str, speaker: str, text: str) -> None:
     statement = _one(paragraph)
     assert (statement.speaker, statement.text) == (speaker, text)
+
+
+# -- the dev gold, when shared/ is beside the repository (as in CI) -----------------------
+
+_SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _gold_rows() -> list[dict[str, object]]:
+    rows = []
+    for path in sorted((_SHARED / "eval").glob("*quotes*.jsonl")):
+        rows += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return rows
+
+
+def _norm(text: str) -> str:
+    """As the scorer compares: NFKC, lower case, unified quotes and dashes, single spaces."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return re.sub(r"\s+", " ", unify_marks(text))
+
+
+@pytest.mark.skipif(not _gold_rows(), reason="shared/eval is not beside the repository")
+@pytest.mark.parametrize("row", _gold_rows(), ids=lambda r: str(r["snippet"])[:40])
+def test_dev_gold_statement(row: dict[str, Any]) -> None:
+    story = story_from_file(_SHARED / "stories" / f"{row['story']}.txt")
+    found = [s for s in story.statements if _norm(row["snippet"]) in _norm(s.text)]
+    assert found, "statement not found"
+    assert any(all(_norm(w) in _norm(s.speaker or "") for w in row["speaker_all"]) for s in found)

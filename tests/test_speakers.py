@@ -237,3 +237,15 @@ def test_the_statement_is_whoever_spoke_in_one() -> None:
     assert _speaker_of("customers would be told", story) == "Kestrel"
     alone = ["The statement said the talks had failed."]
     assert _speaker_of("talks had failed", alone) == "statement"
+
+
+@pytest.mark.parametrize("story, speaker", [
+    (["Kestrel sued Northwind on Monday over a patent.",
+      "The company said the designs had been copied."], "Kestrel"),
+    (["Facebook-owned Kestrel has filed a lawsuit against Northwind Group.",
+      "It said the attack targeted 1,400 users."], "Kestrel"),
+    (["Soon, prices rose.", "The company said it was fine."], "company"),
+])
+def test_with_no_organisation_speaking_yet_the_sentence_opener_is_meant(
+        story: list[str], speaker: str) -> None:
+    assert extract_statements(story)[0].speaker == speaker

@@ -40,22 +40,25 @@ def problem(text: str) -> Reply:
                                footer=footer())], ephemeral=True)
 
 
-def source_line(info: StoryInfo, paragraph: int | None = None) -> str:
-    where = f"¶{paragraph} · " if paragraph else ""
-    return where + link(info.title, info.url)
+def source_line(info: StoryInfo, *paragraphs: int) -> str:
+    """'¶3, ¶4 · Title', the title linked to the story's URL when it has one."""
+    where = ", ".join(f"¶{n}" for n in paragraphs)
+    return (f"{where} · " if where else "") + link(info.title, info.url)
 
 
 def answer_reply(answer: Answer, story: Story) -> Reply:
-    top = answer.citations[0] if answer.citations and answer.answered else None
-    if top is None:
+    passage = answer.passage or answer.citations[:1]
+    if not (answer.answered and passage):
         # Not answered: the engine's explanation, with its closest passage quoted.
         description = engine_text(answer.answer)
         fields = []
     else:
-        description = quote(top.sentence)
-        if top.speaker:
-            description += "\n— " + _who(top.speaker, top.role)
-        fields = [Field(name="Source", value=source_line(story.info, top.paragraph))]
+        description = "\n".join(quote(c.sentence) for c in passage)
+        main = passage[-1]  # the answer itself; any earlier sentence is its context
+        if main.speaker:
+            description += "\n— " + _who(main.speaker, main.role)
+        paragraphs = sorted({c.paragraph for c in passage})
+        fields = [Field(name="Source", value=source_line(story.info, *paragraphs))]
     embed = Embed(title=escape(answer.question), description=description, fields=fields,
                   footer=footer(story.info))
     return Reply(embeds=[embed])

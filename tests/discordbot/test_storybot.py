@@ -119,6 +119,23 @@ async def test_ask_command(fake_discord: FakeDiscord, client: StoryBotClient) ->
     assert not callback.message.get("flags", 0) & EPHEMERAL
 
 
+async def test_an_answer_quotes_its_context_and_names_the_speaker(
+    fake_discord: FakeDiscord, client: StoryBotClient
+) -> None:
+    ix = await fake_discord.dispatch_command(
+        "ask", {"question": "how many users does WhatsApp have in India?"}
+    )
+    embed = (await answer_of(fake_discord, ix))["embeds"][0]
+    first, second, speaker = embed["description"].split("\n")
+    assert first.startswith("> Messaging service provider WhatsApp")
+    assert second.startswith("> They also claimed that WhatsApp, with over 400 million users")
+    assert speaker == "— sources"
+    assert embed["fields"][0]["value"].startswith("¶3, ¶4 · WhatsApp Expressed Regret")
+    ix = await fake_discord.dispatch_command("ask", {"question": "what did Prasad say?"})
+    embed = (await answer_of(fake_discord, ix))["embeds"][0]
+    assert embed["description"].endswith("\n— Ravi Shankar Prasad, Union Minister")
+
+
 async def test_ask_about_an_unknown_story_is_an_ephemeral_error(
     fake_discord: FakeDiscord, client: StoryBotClient
 ) -> None:
@@ -139,11 +156,11 @@ async def test_slow_work_is_deferred_then_followed_up(
 
 
 async def test_summary_command(fake_discord: FakeDiscord, client: StoryBotClient) -> None:
-    pytest.importorskip("bot.summary", reason="the summary engine has not landed yet")
     ix = await fake_discord.dispatch_command("summary", {"length": "short"})
     embed = (await answer_of(fake_discord, ix))["embeds"][0]
     assert embed["title"].startswith("WhatsApp Expressed Regret")
-    assert embed["description"]
+    assert embed["description"].startswith("2019-11-21\n\nThe centre has rejected reports")
+    assert "(¶1)" in embed["description"]
 
 
 async def test_quote_and_speakers_commands(
@@ -152,9 +169,13 @@ async def test_quote_and_speakers_commands(
     ix = await fake_discord.dispatch_command("quote", {"speaker": "prasad"})
     quote = (await answer_of(fake_discord, ix))["embeds"][0]
     assert quote["title"] == "Statements by prasad"
+    [said] = quote["fields"]
+    assert said["name"] == "¶6 · Ravi Shankar Prasad, Union Minister"
+    assert said["value"].startswith("“The government is committed to protecting")
     ix = await fake_discord.dispatch_command("speakers")
     speakers = (await answer_of(fake_discord, ix))["embeds"][0]
     assert speakers["title"] == "Who is quoted"
+    assert "Ravi Shankar Prasad, Union Minister — 1 statement" in speakers["description"]
     assert speakers["footer"]["text"] == quote["footer"]["text"] == f"StoryBot · story: {SAMPLE_ID}"
 
 
