@@ -121,6 +121,10 @@ async def test_the_bot_reconnects_and_keeps_answering(
         assert THAROOR in text_of(await answer_of(fake_discord, ix))
 
 
+def resumed(fake: FakeDiscord, times: int) -> Callable[[], bool]:
+    return lambda: fake.resume_count == times
+
+
 async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:
     return None
 
@@ -128,7 +132,7 @@ async def no_wait(shard_id: int | None, *, initial: bool = False) -> None:
 async def test_several_drops_in_a_row(fake_discord: FakeDiscord, client: StoryBotClient) -> None:
     for n in range(1, 4):
         await fake_discord.drop_gateway()
-        await fake_discord.wait_until(lambda n=n: fake_discord.resume_count == n, timeout=5)
+        await fake_discord.wait_until(resumed(fake_discord, n), timeout=5)
         ix = await fake_discord.dispatch_command("ask", QUESTION, user=fake_discord.make_user(f"u{n}"))
         assert THAROOR in text_of(await answer_of(fake_discord, ix))
 
@@ -192,11 +196,12 @@ async def test_a_failing_disk_gives_a_clear_message_and_loses_nothing(
     data_dir = tmp_path / "data"
     before = disk_state(data_dir)
     name = case.split(",")[0]
-    options: dict[str, Any] = {
+    by_command: dict[str, dict[str, Any]] = {
         "add": {"file": fake_discord.add_attachment("gamma.json", article("Gamma", "A road."))},
         "use": {"story": "alpha"},
         "remove": {"story": "alpha"},
-    }[name]
+    }
+    options = by_command[name]
 
     with monkeypatch.context() as patched:
         patched.setattr(os, "fsync", failing_from(writes, error))
@@ -208,7 +213,7 @@ async def test_a_failing_disk_gives_a_clear_message_and_loses_nothing(
 
     assert message["flags"] & EPHEMERAL
     assert f"cannot write to the data directory {data_dir}" in text_of(message)
-    assert error.strerror in text_of(message)
+    assert error.strerror and error.strerror in text_of(message)
     after = disk_state(data_dir)
     assert not [name for name in after if name.endswith(".tmp")]
     # What was on disk is still there, byte for byte; the active story is unchanged on disk

@@ -15,7 +15,7 @@ from bot.commands import Caller, StoryBot
 from bot.commands.places import Place
 from bot.discord.client import StoryBotClient
 from bot.discord.runner import setup_logging, sync_commands
-from bot.settings import ConfigError, Settings
+from bot.settings import ConfigError, load_settings
 
 ALPHA = article("Alpha Dam Opens", "The Alpha dam opened on Monday, officials said.")
 BETA = article("Beta Port Closes", "The Beta port closed on Friday after a storm.")
@@ -67,11 +67,12 @@ async def test_only_managers_change_a_servers_stories(
 ) -> None:
     seed(client.service, fake_discord)
     before = state(client.service, fake_discord)
-    context: dict[str, Any] = {
+    contexts: dict[str, dict[str, Any]] = {
         "member": {"permissions": MEMBER_PERMISSIONS},
         "manager": {"permissions": MANAGER},
         "dm": {"channel": fake_discord.dm_channel},
-    }[who]
+    }
+    context = contexts[who]
     ix = await fake_discord.dispatch_command(command, options_for(fake_discord, options), **context)
     message = await answer_of(fake_discord, ix)
     after = state(client.service, fake_discord)
@@ -225,7 +226,7 @@ async def test_a_refused_token_is_not_echoed(
 ) -> None:
     wrong = "MTExMTExMTExMTExMTExMTEx.Gwrong.not-the-right-token_0123456789abcdef"
     with pytest.raises(ConfigError) as refused:
-        await sync_commands(Settings(STORYBOT_DATA_DIR=tmp_path), wrong, None)
+        await sync_commands(load_settings(data_dir=str(tmp_path)), wrong, None)
     assert "refused the token" in str(refused.value)
     assert [v.rule for v in fake_discord.take_violations()] == ["unauthorized"]
     for secret in secret_parts(wrong):
