@@ -24,7 +24,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from index.postings import PostingsUpdate, StoryPostings
+from index.postings import PostingsUpdate, StoryPostings, TermCounts
 from index.story import SCHEMA_VERSION, Story, StoryInfo
 from index.tokens import tokenize
 
@@ -78,14 +78,33 @@ class Catalogue:
     entries: dict[str, Entry] = field(default_factory=dict)
     _postings: StoryPostings = field(default_factory=lambda: StoryPostings.build({}))
     _update: PostingsUpdate | None = None
+    _by_content: dict[str, str] | None = None  # content hash -> id, made on first use
 
-    def put(self, story: Story, stamp: FileStamp) -> None:
-        self.entries[story.id] = Entry(info=story.info, stamp=stamp)
-        self._changes().put(story.id, story_terms(story))
+    def put(self, info: StoryInfo, stamp: FileStamp, terms: TermCounts) -> None:
+        """Add or replace a story; `terms` are its `story_terms`."""
+        self._forget_content(info.id)
+        self.entries[info.id] = Entry(info=info, stamp=stamp)
+        if self._by_content is not None:
+            self._by_content[info.content_hash] = info.id
+        self._changes().put(info.id, terms)
 
     def drop(self, story_id: str) -> None:
+        self._forget_content(story_id)
         del self.entries[story_id]
         self._changes().drop(story_id)
+
+    def with_content(self, digest: str) -> Entry | None:
+        """The story stored from an article with this sha256, if any (a dict, not a scan of
+        every entry per article added: that made adding 10,000 quadratic)."""
+        if self._by_content is None:
+            self._by_content = {e.info.content_hash: i for i, e in self.entries.items()}
+        story_id = self._by_content.get(digest)
+        return None if story_id is None else self.entries[story_id]
+
+    def _forget_content(self, story_id: str) -> None:
+        old = self.entries.get(story_id)
+        if old is not None and self._by_content is not None:
+            self._by_content.pop(old.info.content_hash, None)
 
     @property
     def postings(self) -> StoryPostings:

@@ -65,7 +65,8 @@ class StoryPostings:
     @cached_property
     def _length_norm(self) -> npt.NDArray[np.float64]:
         lengths = self.lengths.astype(np.float64)
-        return self.k1 * (1 - self.b + self.b * lengths / max(lengths.mean(), 1e-9))
+        mean = lengths.mean() if len(lengths) and lengths.any() else 1.0
+        return self.k1 * (1 - self.b + self.b * lengths / mean)
 
     def top(self, query: Sequence[str], n: int) -> list[tuple[str, float]]:
         """The best `n` stories for `query` (terms, repeats counting again) with their

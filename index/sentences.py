@@ -30,7 +30,7 @@ Span = tuple[int, int]
 
 _TERMINATOR = re.compile(r"[.!?]")
 _DOUBLE_QUOTE = re.compile(r'["“”]')
-_PLAIN_TEXT = re.compile(r"(?:[^\W_]|[ ,;:'’\"“”.!?%$&–—-])+")
+_PLAIN_TEXT = re.compile(r"[\w ,;:'’\"“”.!?%$&–—-]+")  # and no "_", which \w allows
 # Anything that one of pysbd's rules treats specially, beyond plain sentence ends.
 _SPECIAL = re.compile(
     r"  |--"                       # runs of spaces, "--" asides
@@ -66,7 +66,7 @@ def split_sentences(paragraph: str) -> list[Span]:
 
 def _plain_spans(paragraph: str) -> list[Span] | None:
     """Sentence spans of a plain paragraph, or None when pysbd's rules are needed."""
-    if paragraph != paragraph.strip() or not _PLAIN_TEXT.fullmatch(paragraph):
+    if paragraph != paragraph.strip() or not _PLAIN_TEXT.fullmatch(paragraph) or "_" in paragraph:
         return None
     quotes = _quote_marks(paragraph)
     if quotes is None or _SPECIAL.search(paragraph):

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from rank_bm25 import BM25Okapi
 
+from bot.cli import main
 from index import library as library_module
 from index.catalogue import CATALOGUE_FILE, POSTINGS_GLOB, Catalogue
 from index.errors import CorruptStoryError
-from index.library import SAMPLE_ID, Library
+from index.library import SAMPLE_ID, AddResult, Library
 from index.postings import PostingsUpdate, StoryPostings
 from tests.conftest import DATA, SAMPLE
 
@@ -72,14 +73,14 @@ def test_a_replaced_story_file_is_read_again(filled: Library) -> None:
 def test_story_written_but_catalogue_not(filled: Library, monkeypatch: pytest.MonkeyPatch,
                                         failing: str) -> None:
     """A crash after the story file, before or between the catalogue's two files."""
-    real_write = library_module._atomic_write
+    real_write = library_module.atomic_write
 
     def crash_at(target: Path, data: bytes) -> None:
         if target.name.startswith(failing):
             raise OSError(28, "No space left on device")
         real_write(target, data)
 
-    monkeypatch.setattr(library_module, "_atomic_write", crash_at)
+    monkeypatch.setattr(library_module, "atomic_write", crash_at)
     filled.add_bytes(b"title: Late news\n\nPhones were hacked again.", "late.txt")
     monkeypatch.undo()
     reopened = Library(filled.data_dir)
@@ -207,3 +208,50 @@ def test_updated_postings_equal_postings_built_afresh(seed: int) -> None:
     assert [i for i, _ in ranked] == [i for i, _ in expected]
     assert [s for _, s in ranked] == pytest.approx([s for _, s in expected])
     assert StoryPostings.from_bytes(updated.to_bytes()).top(query, 30) == updated.top(query, 30)
+
+
+def test_candidates_are_the_best_and_the_close_ones(filled: Library) -> None:
+    question = "What did WhatsApp say?"
+    ranked = filled._catalogue().postings.top(["whatsapp", "say"], 4)
+    close = [story_id for story_id, score in ranked if score >= 0.9 * ranked[0][1]][:3]
+    assert [s.id for s in filled.candidates(question)] == close
+
+
+def test_ask_all_reads_only_the_candidates(filled: Library, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    loads: list[str] = []
+    real_load = Library._load
+    monkeypatch.setattr(Library, "_load", lambda self, path: loads.append(path.name) or real_load(self, path))
+    code = main(["--data-dir", str(filled.data_dir), "ask", "--story", "all", "--json",
+                 "How many phones did NSO's malware target?"])
+    answer = json.loads(capsys.readouterr().out)
+    assert code == 0 and answer["citations"][0]["story_id"] == "whatsapp-sues-nso-fe-bd"
+    assert "whatsapp-sues-nso-fe-bd.json" in loads and len(loads) <= 3
+
+
+def test_add_many_gives_results_in_order_with_errors_and_duplicates(library: Library) -> None:
+    sources = [NSO, (b"", "empty.txt"), (NSO.read_bytes(), "copy.txt"), RUMOURS, DATA / "missing.txt"]
+    results = list(library.add_many(sources, workers=2))
+    assert [type(r).__name__ for r in results] == [
+        "AddResult", "ArticleError", "AddResult", "AddResult", "ArticleError"]
+    assert isinstance(results[2], AddResult) and results[2].duplicate
+    assert results[2].info.id == "whatsapp-sues-nso-fe-bd"
+    assert _ids(Library(library.data_dir)) == ["whatsapp-rumours-warning-ht", "whatsapp-sues-nso-fe-bd"]
+
+
+def test_add_many_stores_what_add_bytes_stores(tmp_path: Path) -> None:
+    sources = [(b"It rained all day in Kolkata.", "article.txt"), (BENGAL.read_bytes(), BENGAL.name)]
+    one_by_one, together = Library(tmp_path / "a"), Library(tmp_path / "b")
+    for data, name in sources:
+        one_by_one.add_bytes(data, name)
+    list(together.add_many(sources, workers=2))
+    for path in sorted(one_by_one.stories_dir.iterdir()):
+        assert (together.stories_dir / path.name).read_bytes() == path.read_bytes()
+
+
+def test_a_removed_article_can_be_added_again(library: Library) -> None:
+    library.add_file(NSO)
+    assert library.add_file(NSO).duplicate
+    library.remove("whatsapp-sues-nso-fe-bd")
+    again = library.add_file(NSO)
+    assert not again.duplicate and again.info.id == "whatsapp-sues-nso-fe-bd"

@@ -36,7 +36,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _ask(args: argparse.Namespace) -> int:
     from bot.answer import answer
 
-    result = answer(" ".join(args.question), resolve_stories(args))
+    question = " ".join(args.question)
+    result = answer(question, resolve_stories(args, question))
     if args.json:
         print_json(result)
     else:

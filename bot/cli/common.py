@@ -31,8 +31,12 @@ def add_story_option(parser: argparse.ArgumentParser, allow_all: bool = True) ->
                         help=f"a library story id or an article file{extra} (default: the first story)")
 
 
-def resolve_stories(args: argparse.Namespace) -> list[Story]:
-    """The stories `--story` names: an article file (indexed in memory), an id, or all."""
+def resolve_stories(args: argparse.Namespace, question: str | None = None) -> list[Story]:
+    """The stories `--story` names: an article file (indexed in memory), an id, or all.
+
+    With a `question`, 'all' means the stories the library's first stage picks for it, so
+    that a library of thousands is not read whole to answer one question.
+    """
     ref: str | None = args.story
     if ref and _is_file_ref(ref):
         return [story_from_file(Path(ref))]
@@ -40,6 +44,8 @@ def resolve_stories(args: argparse.Namespace) -> list[Story]:
     if ref is None:
         return [library.default_story()]
     if ref == ALL:
+        if question is not None:
+            return library.candidates(question)
         return [library.get(info.id) for info in library.infos()]
     return [library.get(validate_id(ref))]
 

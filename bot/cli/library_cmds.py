@@ -42,18 +42,18 @@ def _add(args: argparse.Namespace) -> int:
     library = open_library(args)
     failed = 0
     files: list[Path] = args.files
-    with library.batch():  # one catalogue write for the whole run
-        for path in tqdm(files, unit="file", disable=len(files) < 5 or not sys.stderr.isatty()):
-            try:
-                result = library.add_file(path)
-            except StoryBotError as exc:
-                failed += 1
-                tqdm.write(f"storybot: {exc}", file=sys.stderr)
-                continue
-            for warning in result.warnings:
-                tqdm.write(f"storybot: warning: {warning}", file=sys.stderr)
-            verb = "already in the library as" if result.duplicate else "added"
-            tqdm.write(f"{path.name}: {verb} {result.info.id}")
+    results = library.add_many(files)  # parsed on every core, stored in order
+    progress = tqdm(zip(files, results, strict=True), total=len(files), unit="file",
+                    disable=len(files) < 5 or not sys.stderr.isatty())
+    for path, result in progress:
+        if isinstance(result, StoryBotError):
+            failed += 1
+            tqdm.write(f"storybot: {result}", file=sys.stderr)
+            continue
+        for warning in result.warnings:
+            tqdm.write(f"storybot: warning: {warning}", file=sys.stderr)
+        verb = "already in the library as" if result.duplicate else "added"
+        tqdm.write(f"{path.name}: {verb} {result.info.id}")
     return 1 if failed else 0
 
 

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from index.library import _atomic_write, _disk_errors
+from index.library import atomic_write, disk_errors
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +77,9 @@ class ActiveStories:
                 choices.pop(place.key, None)
             else:
                 choices[place.key] = story_id
-            with _disk_errors(self.path.parent):
+            with disk_errors(self.path.parent):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                _atomic_write(self.path, json.dumps(choices, indent=1).encode())
+                atomic_write(self.path, json.dumps(choices, indent=1).encode())
             self._choices = choices
 
     def _read(self) -> dict[str, str]:

@@ -1,0 +1,271 @@
+"""The speed and scale benchmark: a readable table, then one JSON line.
+
+    python -m bench            # full run: a 10,000-article library
+    python -m bench --quick    # 1,000 articles, under a minute on 2 cores
+
+Sections: answering one story in-process; the `storybot ask` process; ingestion; a
+generated library with the real shared stories mixed in, opened and asked in its own
+process (load time, peak RSS, questions over every story); and, on the same paragraphs
+and questions, the two baselines (flat rank-bm25, bm25s). The generated library is made
+here, from a seed, in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from bench import baselines
+from bench.corpus import Corpus, real_words
+from index.article import parse_article
+from index.errors import StoryBotError
+from index.library import SAMPLE_ID, AddResult, Library, bundled_story
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY_MODULES = ("discord", "aiohttp", "trafilatura", "tqdm")  # modules `ask` does not need
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    shared: Path = args.shared
+    n = args.articles or (1_000 if args.quick else 10_000)
+    rounds = 20 if args.quick else 100
+    score = _load_scorer(shared / "eval" / "score.py")
+    questions = [row for path in sorted((shared / "eval").glob("*.jsonl")) if "quotes" not in path.name
+                 for row in score.load([path])]
+    table = Table()
+    started = time.perf_counter()
+    figures: dict[str, Any] = {}
+    figures |= _answers(questions, rounds, table)
+    figures |= _cli(questions, table)
+    with tempfile.TemporaryDirectory(prefix="storybot-bench-") as tmp:
+        data_dir = Path(tmp) / "data"
+        paragraphs = _build_library(data_dir, shared, n, args.seed, table, figures)
+        cross = [row for row in questions if not row.get("unanswerable")]
+        figures |= _library_process(data_dir, cross, rounds=3 if args.quick else 5, score=score, table=table)
+        figures |= _baselines(paragraphs, cross, score, table)
+        _per_story_scaling(data_dir, shared, questions, table)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    table.note(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+               f"Python {platform.python_version()}; load average at the end {load} (other work "
+               f"on the machine counts); total {time.perf_counter() - started:.0f} s")
+    table.print()
+    keys = ("answer_p50_ms answer_p95_ms answers_per_s cli_ask_wall_s index_articles_per_s "
+            "library_articles library_load_s library_rss_mb cross_p50_ms naive_cross_p50_ms "
+            "bm25s_cross_p50_ms cross_top1 naive_cross_top1").split()
+    print(json.dumps({key: figures[key] for key in keys}))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 generated articles")
+    parser.add_argument("--articles", type=int, help="generated articles (default 10,000)")
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared",
+                        help="folder with stories/ and eval/ (default: ../shared)")
+    parser.add_argument("--seed", type=int, default=2019)
+    return parser
+
+
+# -- answering one story ----------------------------------------------------------------------
+
+def _answers(questions: list[dict[str, Any]], rounds: int, table: Table) -> dict[str, Any]:
+    from bot.answer import answer
+
+    story = bundled_story()
+    asked = [row["q"] for row in questions if row["story"] == SAMPLE_ID]
+    for question in asked:  # warm: the story's index is built on first use
+        answer(question, [story])
+    latencies = []
+    for _ in range(rounds):
+        for question in asked:
+            start = time.perf_counter()
+            answer(question, [story])
+            latencies.append((time.perf_counter() - start) * 1000)
+    p50, p95 = _percentile(latencies, 50), _percentile(latencies, 95)
+    per_s = len(latencies) / (sum(latencies) / 1000)
+    table.section(f"Answering the bundled story in-process, warm ({len(asked)} dev questions x {rounds})")
+    table.row("answer p50", f"{p50:.2f} ms", "<= 2 ms", p50 <= 2)
+    table.row("answer p95", f"{p95:.2f} ms", "", None)
+    table.row("answers per second (one core)", f"{per_s:.0f}", ">= 500", per_s >= 500)
+    return {"answer_p50_ms": round(p50, 3), "answer_p95_ms": round(p95, 3), "answers_per_s": round(per_s)}
+
+
+def _cli(questions: list[dict[str, Any]], table: Table) -> dict[str, Any]:
+    storybot = Path(sys.executable).with_name("storybot")
+    asked = [row["q"] for row in questions if row["story"] == SAMPLE_ID]
+    with tempfile.TemporaryDirectory() as home:  # a new user's empty library: the bundled story
+        env = {k: v for k, v in os.environ.items() if k != "STORYBOT_DATA_DIR"} | {"XDG_DATA_HOME": home}
+        walls = []
+        for question in asked:
+            start = time.perf_counter()
+            subprocess.run([str(storybot), "ask", "--json", question], env=env, check=True,
+                           capture_output=True, cwd=home)  # no .env file there
+            walls.append(time.perf_counter() - start)
+        heavy = _modules_loaded_by_ask(env, Path(home), asked[0])
+    wall = statistics.median(walls)
+    table.section(f"`storybot ask` process ({len(asked)} runs)")
+    table.row("median wall time", f"{wall:.3f} s", "<= 0.8 s", wall <= 0.8)
+    table.row("heavy modules imported", ", ".join(heavy) or "none", "none", not heavy)
+    return {"cli_ask_wall_s": round(wall, 3)}
+
+
+def _modules_loaded_by_ask(env: dict[str, str], cwd: Path, question: str) -> list[str]:
+    probe = ("import sys, contextlib, io\nfrom bot.cli import main\n"
+             f"with contextlib.redirect_stdout(io.StringIO()): main(['ask', {question!r}])\n"
+             f"print(' '.join(m for m in {HEAVY_MODULES!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True,
+                          text=True, cwd=cwd)
+    return done.stdout.split()
+
+
+# -- the library ------------------------------------------------------------------------------
+
+def _build_library(data_dir: Path, shared: Path, n: int, seed: int, table: Table,
+                   figures: dict[str, Any]) -> list[baselines.Paragraph]:
+    """Generate and add `n` articles plus the shared stories; returns every paragraph."""
+    story_files = sorted((shared / "stories").glob("*.txt"))
+    start = time.perf_counter()
+    corpus = Corpus(seed, real_words(story_files))
+    articles = [(path.name, path.read_bytes()) for path in story_files] + list(corpus.articles(n))
+    generated = time.perf_counter() - start
+    library = Library(data_dir)
+    start = time.perf_counter()
+    results = list(library.add_many((data, name) for name, data in articles))  # as `index add`
+    indexing = time.perf_counter() - start
+    ids = [_added(result).info.id for result in results]
+    per_s = len(articles) / indexing
+    table.section(f"Ingestion: {len(articles):,} articles ({n:,} generated in {generated:.0f} s, "
+                  f"+ {len(story_files)} shared), as `storybot index add`")
+    table.row(f"articles per second (parse, sentences, attribution, store; {os.cpu_count()} cores)",
+              f"{per_s:.0f}", ">= 100", per_s >= 100)
+    figures |= {"index_articles_per_s": round(per_s, 1), "library_articles": len(articles)}
+    return [baselines.Paragraph(story_id, text) for story_id, (name, data) in zip(ids, articles, strict=True)
+            for text in parse_article(data, name).paragraphs]
+
+
+def _added(result: AddResult | StoryBotError) -> AddResult:
+    if isinstance(result, StoryBotError):
+        raise result
+    return result
+
+
+def _library_process(data_dir: Path, questions: list[dict[str, Any]], rounds: int,
+                     score: ModuleType, table: Table) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump([row["q"] for row in questions], handle)
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "bench.library_process", str(data_dir), handle.name,
+                              str(rounds)], stdout=subprocess.PIPE, text=True, cwd=REPO)
+    assert child.stdout is not None
+    child.stdout.readline()  # "first answer"
+    load = time.perf_counter() - start
+    result = json.loads(child.stdout.read())
+    if child.wait() != 0:
+        raise RuntimeError("the library process failed")
+    os.unlink(handle.name)
+    answers = [(a["story_id"], a["sentence"] if a["answered"] else "") for a in result["answers"]]
+    top1 = _top1(questions, answers, score)
+    p50, cold = _percentile(result["warm_ms"], 50), _percentile(result["cold_ms"], 50)
+    table.section(f"Library of {result['stories']:,} stories, in its own process")
+    table.row("load: process start to first answer over every story", f"{load:.2f} s", "<= 3 s", load <= 3)
+    table.row("peak RSS", f"{result['peak_rss_mb']:.0f} MB", "<= 1,000 MB", result["peak_rss_mb"] <= 1000)
+    table.row("catalogue memory per story", f"{result['catalogue_kb_per_story']:.1f} KB", "", None)
+    table.row("one story parsed and indexed for answering", f"{result['story_kb']:.0f} KB", "", None)
+    table.section(f"Questions over every story (--story all), {len(questions)} answerable dev questions")
+    table.row("StoryBot p50 (steady state)", f"{p50:.1f} ms", "<= 30 ms", p50 <= 30)
+    table.row("StoryBot p50, first time each question is asked", f"{cold:.1f} ms", "", None)
+    table.row("StoryBot top-1 (right story and sentence)", f"{top1:.3f}", ">= naive", None)
+    return {"library_load_s": round(load, 2), "library_rss_mb": round(result["peak_rss_mb"]),
+            "cross_p50_ms": round(p50, 2), "cross_top1": round(top1, 3)}
+
+
+def _baselines(paragraphs: list[baselines.Paragraph], questions: list[dict[str, Any]],
+               score: ModuleType, table: Table) -> dict[str, Any]:
+    asked = [row["q"] for row in questions]
+    naive = baselines.naive(paragraphs, asked)
+    fast = baselines.with_bm25s(paragraphs, asked)
+    figures: dict[str, float] = {}
+    for name, run in (("naive", naive), ("bm25s", fast)):
+        top1 = _top1(questions, [(p.story_id, p.text) for p in run.answers], score)
+        p50 = _percentile(run.latencies_ms, 50)
+        table.row(f"{name} over {len(paragraphs):,} paragraphs: p50 (index built in {run.build_s:.0f} s)",
+                  f"{p50:.1f} ms", "", None)
+        table.row(f"{name} top-1 (best paragraph holds the answer)", f"{top1:.3f}", "", None)
+        figures |= {f"{name}_cross_p50_ms": round(p50, 2), f"{name}_cross_top1": round(top1, 3)}
+    return {"naive_cross_p50_ms": figures["naive_cross_p50_ms"], "bm25s_cross_p50_ms": figures["bm25s_cross_p50_ms"],
+            "naive_cross_top1": figures["naive_cross_top1"]}
+
+
+def _per_story_scaling(data_dir: Path, shared: Path, questions: list[dict[str, Any]],
+                       table: Table) -> None:
+    """`storybot ask --story ID` in the big library against a library of that one story."""
+    storybot = str(Path(sys.executable).with_name("storybot"))
+    asked = [row["q"] for row in questions if row["story"] == SAMPLE_ID]
+    with tempfile.TemporaryDirectory() as small:
+        Library(Path(small)).add_file(shared / "stories" / f"{SAMPLE_ID}.txt")
+        walls = {}
+        for label, folder in (("big", data_dir), ("one", Path(small))):
+            runs = []
+            for question in asked:
+                start = time.perf_counter()
+                subprocess.run([storybot, "--data-dir", str(folder), "ask", "--story", SAMPLE_ID, question],
+                               check=True, capture_output=True)
+                runs.append(time.perf_counter() - start)
+            walls[label] = statistics.median(runs)
+    table.section("One story's answers do not depend on the library's size")
+    table.row("`storybot ask --story ID`, big library", f"{walls['big']:.3f} s", "", None)
+    table.row("`storybot ask --story ID`, library of that one story", f"{walls['one']:.3f} s", "", None)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def _top1(questions: list[dict[str, Any]], answers: list[tuple[str | None, str]], score: ModuleType) -> float:
+    right = sum(story == row["story"] and score.hit(text, row["keys"])
+                for row, (story, text) in zip(questions, answers, strict=True))
+    return right / len(questions)
+
+
+def _percentile(values: Sequence[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def _load_scorer(path: Path) -> ModuleType:
+    """The project's scorer (`hit`, `load`): the same notion of a right answer as the eval."""
+    spec = importlib.util.spec_from_file_location("score", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {path}; pass --shared")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Table:
+    def __init__(self) -> None:
+        self._lines: list[str] = []
+
+    def section(self, title: str) -> None:
+        self._lines += ["", title]
+
+    def row(self, label: str, value: str, target: str, ok: bool | None) -> None:
+        mark = "" if ok is None else ("ok" if ok else "MISSED")
+        self._lines.append(f"  {label:<66} {value:>12}  {target:<12} {mark}")
+
+    def note(self, text: str) -> None:
+        self._lines += ["", text]
+
+    def print(self) -> None:
+        print("\n".join(self._lines).lstrip("\n"), flush=True)
+
