@@ -51,6 +51,19 @@ MIN_COVERAGE = 0.15
 # rest of the question ("What did X say?"). The speaker's own words (a direct quotation)
 # come before a report of them; further ties go to reading order.
 _DIRECT_FLOOR, _INDIRECT_FLOOR = 0.1, 0.05
+# "How much" asked with these words wants a sum of money, with these a share.
+_MONEY_TERMS = frozenset(tokenize(
+    "pay paid cost costs spend spent charge charged price worth fund funding earn earned "
+    "profit profits revenue loss losses sell sold buy bought raise raised invest invested "
+    "owe owed fine fined damages salary wage wages budget fee fees money compensation"))
+_PROPORTION_TERMS = frozenset(tokenize(
+    "percent percentage cent rate share proportion rise increase cut fall drop growth"))
+# Share of the question's event-word weight that the answer and the sentences beside it
+# must hold. Lower lets near-topic questions through; 0.5 refuses a real dev answer.
+MIN_FOCUS = 0.4
+# Verbs too general to name an event: the story may well say what was made or done otherwise.
+LIGHT_VERBS = frozenset(tokenize("make made do did done have had get got go went gone take took "
+                                 "taken give gave given come came put"))
 # How far (in words) a speaker's name may stand from "said" and still be its subject.
 _ATTRIBUTION_WINDOW = 5
 
@@ -153,7 +166,45 @@ def _on_topic(q: Question, ix: StoryIndex, i: int, content: set[str], acting: bo
     B" may word the event otherwise ("B, which was acquired by A in 2014")."""
     if acting:
         return content <= ix.vocabulary
-    return _covers_content(content, ix, i) or _joined(q, ix, i)
+    if _joined(q, ix, i):
+        return True
+    if q.kind == "how_much" and not _told_together(content, ix, i):
+        return False
+    return _covers_content(content, ix, i) and (
+        _focused(content, ix, i) or _subject_opens(q, ix, i))
+
+
+def _focused(content: set[str], ix: StoryIndex, i: int) -> bool:
+    """Whether the sentence, with the sentences beside it in its paragraph, holds a good
+    share of the question's event words (IDF-weighted), not just one of them somewhere in
+    the paragraph: a near-topic sentence shares the object and lacks the event ("Who built
+    the school?" against "...places at two nearby schools"). A light verb ("make", "get")
+    counts only when found: the asker's "make her allegation" is the story's "alleged"."""
+    close = ix.sentence_sets[i] | ix.mention_sets[i] | ix.neighbour_sets[i]
+    weights = {t: ix.idf(t) for t in content if t in close or t not in LIGHT_VERBS}
+    found = sum(w for t, w in weights.items() if t in close)
+    return found >= MIN_FOCUS * sum(weights.values())
+
+
+def _told_together(content: set[str], ix: StoryIndex, i: int) -> bool:
+    """"How much": a sum belongs to one thing, so every event word of the question that the
+    story uses must be in the answer or beside it ("how much will the buses cost" is not
+    answered by "repairs ... would cost 2 million pounds", with the buses two paragraphs
+    on). Words the story lacks may be the asker's own for the story's ("pay" / "acquire");
+    the words of its title and lead are its topic, which every sentence is about ("How much
+    could the frost losses reach?" / "the losses could reach 12 million euros")."""
+    close = ix.sentence_sets[i] | ix.mention_sets[i] | ix.neighbour_sets[i] | ix.topic_terms
+    return (content & ix.vocabulary) - LIGHT_VERBS <= close
+
+
+def _subject_opens(q: Question, ix: StoryIndex, i: int) -> bool:
+    """Whether the sentence opens with the question's subject ("When did the council
+    decide..." / "The council voted in June..."): it then tells what that subject did,
+    and the asker may name the act with another verb. Both phrases may run on into their
+    verb ("council decide", "council voted"); a shared verb is found by `_focused` anyway."""
+    if q.subject is None:
+        return False
+    return bool(set(ix.match_terms(tokenize(q.subject))) & ix.opening_sets[i])
 
 
 def _joined(q: Question, ix: StoryIndex, i: int) -> bool:
@@ -222,7 +273,7 @@ def _holds_answer(q: Question, ix: StoryIndex, i: int, terms: list[str]) -> bool
         return bool(facts.numbers) and _counts_asked_noun(q, ix, i, facts) \
             and not _counts_another_event(q, ix.sentences[i].text)
     if q.kind == "how_much":
-        return facts.amounts or bool(facts.numbers)
+        return _holds_amount(asked, ix, facts)
     if q.kind == "when":
         return _has_event_date(facts, asked)
     if q.kind == "where":
@@ -244,6 +295,17 @@ def _counts_asked_noun(q: Question, ix: StoryIndex, i: int, facts: Facts) -> boo
     # The asked noun is in the sentence, or counted elsewhere in the story, but this
     # number counts something else ("300 farms ... the farmers' union").
     return not asked & (ix.sentence_sets[i] | ix.counted_terms)
+
+
+def _holds_amount(asked: set[str], ix: StoryIndex, facts: Facts) -> bool:
+    """"How much": a sum of money when the question is about money ("pay", "cost") or the
+    story gives sums at all, so "a pay rise of 8 per cent" or "in each of the past three
+    years" does not answer "how much did X pay"; a share when it asks for one."""
+    if asked & _PROPORTION_TERMS:
+        return facts.amounts or bool(facts.numbers)
+    if asked & _MONEY_TERMS or ix.gives_money:
+        return facts.money
+    return facts.amounts or bool(facts.numbers)
 
 
 def _counts_another_event(q: Question, text: str) -> bool:

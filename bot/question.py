@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from index.features import REPORTING_VERBS, words
+from index.features import REPORTING_VERBS, opening_phrase, words
 from index.normalize import normalize
 from index.tokens import STOP_WORDS, tokenize
 
@@ -27,14 +27,12 @@ MAX_QUESTION_CHARS = 1000
 
 _AUX = ("is are was were do does did has have had can could will would should shall may might "
         "must").split()
-# Verbs that ask for what someone said, thinks or wants: "What did X say / suggest?"
+# Verbs that ask for what someone said, thinks or wants: "What did X say / suggest?"; the
+# reporting verbs include speech acts that judge ("accuse", "blame"): what X accuses Y of
+# is what X says about Y.
 _OPINION_VERBS = sorted(REPORTING_VERBS | {
-    "think", "thinks", "thought", "propose", "proposes", "proposed", "want", "wants", "wanted",
-    "believe", "believes", "believed", "mean", "means", "meant", "comment", "commented",
-    "react", "reacted", "feel", "feels",
-    # Speech acts that judge someone: what X accuses Y of is what X says about Y.
-    "accuse", "accuses", "accused", "blame", "blames", "blamed", "criticise", "criticises",
-    "criticised", "criticize", "criticizes", "criticized",
+    "think", "thinks", "thought", "want", "wants", "wanted", "believe", "believes", "believed",
+    "mean", "means", "meant", "comment", "commented", "react", "reacted", "feel", "feels",
 })
 _BE = ("is", "are", "was", "were")
 # After "is/are/was/were" the verb is a participle: "what is X saying", never "what is
@@ -91,6 +89,8 @@ class Question(BaseModel):
     participants: tuple[str, str] | None = Field(
         default=None, description="(A, B) of 'when did A V B' / 'when was B V-ed by A', both names")
     actor: str | None = Field(default=None, description="X in 'what is X doing / asking for'")
+    subject: str | None = Field(default=None, description="X in 'when did X V', 'how many N will "
+                                "X V': who or what the question says acted")
     optional: list[str] = Field(default_factory=list, description="Stemmed terms the answer "
                                 "need not share: the actor's verb, words like 'problem'")
     problem: str | None = Field(default=None, description="Why the question cannot be answered")
@@ -114,7 +114,8 @@ def analyze(raw: str) -> Question:
     entities = _entities(text)
     return Question(text=text, kind=kind, terms=terms, entities=entities, speaker=speaker,
                     participants=_participants(text, entities) if kind == "when" else None,
-                    actor=actor, optional=sorted(SHELL_NOUNS.intersection(terms) | set(action)),
+                    actor=actor, subject=_subject(text),
+                    optional=sorted(SHELL_NOUNS.intersection(terms) | set(action)),
                     head=head, counted=_counted(rest) if kind == "how_many" else [],
                     wants_name=kind == "who" and bool(_WHO_IS.search(rest)),
                     passive=_passive(rest) if kind == "how_many" else None)
@@ -184,6 +185,21 @@ def _participants(text: str, entities: list[str]) -> tuple[str, str] | None:
     if re.match(passive, text, re.IGNORECASE):
         return entities[1], entities[0]
     return None
+
+
+def _subject(text: str) -> str | None:
+    """The words after an active question's auxiliary: its subject and perhaps its verb
+    ("did the council decide" → "council decide"). Passive questions ("will the school be
+    demolished") name what was acted on, not who acted, and get none."""
+    tokens = words(text)
+    aux = next((k for k, t in enumerate(tokens[:5]) if t.lower() in _AUX), None)
+    if aux is None or aux == 0 or tokens[aux].lower() in _BE:
+        return None
+    rest = tokens[aux + 1:]
+    phrase = opening_phrase(rest)
+    if any(t.lower() in {"be", "been"} for t in rest[:len(phrase.split()) + 2]):
+        return None
+    return phrase or None
 
 
 def _strip_article(phrase: str) -> str:

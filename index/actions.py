@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from index.features import REPORTING_VERBS, words
+from index.features import DETERMINERS, REPORTING_VERBS, words
 from index.tokens import STOP_WORDS, tokenize
 
 _BE = frozenset("is are am".split())
@@ -28,7 +28,6 @@ _THIRD_PERSON = frozenset("it they he she".split())
 _BOUNDARIES = frozenset('" “ ” : ; , that and but while as because said says say added adds '
                         'told tells'.split())
 _QUOTES = frozenset('" “ ”'.split())
-_DETERMINERS = frozenset("a an the this that these those its their his her our".split())
 # Words that open an aside or a fronted phrase rather than a subject ("WhatsApp, with over
 # 400 million users, has agreed...", "In December, a top executive...").
 _ASIDE_OPENERS = frozenset("with in at on for of from including since after before by".split())
@@ -58,7 +57,7 @@ class Subject(NamedTuple):
         phrase: list[str] = []
         for word in self.phrase.split():
             low = word.lower()
-            if phrase and (low in STOP_WORDS and low not in _DETERMINERS or low.endswith("ed")):
+            if phrase and (low in STOP_WORDS and low not in DETERMINERS or low.endswith("ed")):
                 break  # the verb or preposition after the noun phrase
             phrase.append(word)
         if not phrase[-1][:1].isupper():
@@ -177,7 +176,7 @@ def _passive(low: list[str], b: tuple[int, int], a: tuple[int, int]) -> bool:
 
 def _active(low: list[str], a: tuple[int, int], b: tuple[int, int]) -> bool:
     """"A (has) V-ed (the) B"."""
-    between = [w for w in low[a[1] + 1:b[0]] if w not in _PERFECT and w not in _DETERMINERS]
+    between = [w for w in low[a[1] + 1:b[0]] if w not in _PERFECT and w not in DETERMINERS]
     return a[1] < b[0] <= a[1] + 4 and len(between) == 1 and _joining_verb(between[0])
 
 

@@ -135,7 +135,8 @@ def _looks_like_html(text: str) -> bool:
 def _parse_json(text: str, name: str) -> Article:
     try:
         raw = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    # ValueError, not only JSONDecodeError: an integer over Python's 4,300-digit limit.
+    except (ValueError, RecursionError) as exc:
         raise ArticleError(f"{name}: not valid JSON ({_first_line(exc)})") from None
     if not isinstance(raw, dict):
         raise ArticleError(f"{name}: JSON must be an object with a 'paragraphs' list")

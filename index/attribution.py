@@ -402,6 +402,8 @@ class _Sentence:
         relative clause or other aside changes nothing. A capitalised aside after anything
         else is the next item of a list ("Karnataka, Assam, …"), so no subject."""
         words = self._texts(*aside)
+        if not words:  # nothing between the comma and a quotation: '"A," said Mr. Reyes, "B."'
+            return None
         aside_mention = parse_mention(words, self.people, lenient)
         if mention.kind is MentionKind.NAME:
             described = aside_mention is not None and aside_mention.kind in _ROLE_KINDS

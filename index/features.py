@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from index.normalize import normalize
+from index.reporting import REPORTING_VERBS as LEXICON
+from index.reporting import Complement
 from index.tokens import STOP_WORDS, tokenize
 
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -26,16 +28,13 @@ NUMBER_WORDS = frozenset(
     hundred hundreds thousand thousands million millions billion billions trillion dozen dozens
     half quarter""".split()
 )
-# Verbs and phrases that report speech; a date right after one ("said on Sunday") dates
-# the saying, not the event the sentence reports.
-REPORTING_VERBS = frozenset(
-    """say says said saying tell tells told state states stated add adds added claim claims
-    claimed allege alleges alleged note notes noted announce announces announced confirm
-    confirms confirmed deny denies denied assert asserted argue argues argued explain
-    explained warn warns warned insist insisted report reports reported write wrote tweet
-    tweeted remark remarked reply replied respond responded suggest suggested dispute
-    disputes disputed reject rejects rejected""".split()
-)
+# Verbs that report what was said, every inflection, from the attribution lexicon; a date
+# right after one ("said on Sunday") dates the saying, not the event the sentence reports.
+# Not "ask" or "call": "what is X asking for" asks what X wants, not what X said; nor
+# "find" or "decide" (CLAUSE), whose dates are events ("the council decided on Monday").
+_SPEECH_COMPLEMENTS = frozenset({Complement.SPEECH, Complement.TELL, Complement.ACT})
+REPORTING_VERBS = frozenset(form for form, verb in LEXICON.items()
+                            if verb.complement in _SPEECH_COMPLEMENTS)
 
 # Words (keeping "1,400", "Act-2000", "Mr.") and punctuation marks, which end name runs.
 # Openings that point back to an earlier sentence ("They also claimed...").
@@ -59,11 +58,12 @@ _SENTENCE_OPENERS = frozenset('.!?:;"\'([')
 _TITLES = frozenset("Mr Mrs Ms Dr Prof Gen Sen Rep Gov Lt Col Capt St".split())
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _DIGITS = re.compile(r"^\d[\d,.]*$")
-_CURRENCY = re.compile(
-    r"[$£€₹¥]\s?\d|\b(?:rs|inr|usd|eur|gbp)\.?\s?\d|\d[\d,.]*\s*(?:%|percent\b|per cent\b)|"
-    r"\b(?:dollars?|rupees?|euros?|pounds?|crores?|lakhs?|cents?|yen|yuan)\b",
+_MONEY = re.compile(
+    r"[$£€₹¥]\s?\d|\b(?:rs|inr|usd|eur|gbp)\.?\s?\d|"
+    r"\b(?:dollars?|rupees?|euros?|pounds?|crores?|lakhs?|yen|yuan)\b|(?<!per )\bcents?\b",
     re.IGNORECASE,
 )
+_PERCENT = re.compile(r"\d[\d,.]*\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
 _RELATIVE_DATE = re.compile(
     r"\b(?:today|yesterday|tonight|tomorrow|(?:last|next|this|earlier this|later this)\s+"
     r"(?:week|weekend|month|year|morning|evening)|\d+\s+(?:days?|weeks?|months?|years?)\s+ago)\b",
@@ -79,7 +79,8 @@ class Facts:
 
     numbers: tuple[str, ...] = ()
     counted: tuple[str, ...] = ()  # stems of the words a number counts: "1,400 mobile phones"
-    amounts: bool = False
+    amounts: bool = False  # money or a percentage
+    money: bool = False  # a sum of money: "$4 million", "85 million pounds"
     dates: tuple[str, ...] = ()
     speech_dates: tuple[str, ...] = ()  # reporting verbs a date follows: "said on Sunday"
     names: tuple[str, ...] = ()
@@ -101,7 +102,8 @@ def sentence_facts(text: str, proper_words: frozenset[str] = frozenset()) -> Fac
     return Facts(
         numbers=tuple(_numbers(tokens)),
         counted=tuple(_counted(tokens)),
-        amounts=bool(_CURRENCY.search(text)),
+        amounts=bool(_MONEY.search(text) or _PERCENT.search(text)),
+        money=bool(_MONEY.search(text)),
         dates=tuple(dates),
         speech_dates=tuple(speech_dates),
         names=tuple(" ".join(tokens[a:b]) for a, b in spans),
@@ -222,6 +224,23 @@ def subject_name(tokens: list[str], proper: frozenset[str]) -> str | None:
     return None
 
 
+DETERMINERS = frozenset("the a an this that these those its their his her our".split())
+_MAX_OPENING_WORDS = 4
+
+
+def opening_phrase(tokens: list[str]) -> str:
+    """The words `tokens` open with, up to the first function word or mark, without a
+    determiner: the subject, and perhaps its verb ("council voted" in "The council voted
+    in June", "Riverton city council voted", "Lumen Foods said")."""
+    start = 1 if tokens and tokens[0].lower() in DETERMINERS else 0
+    phrase: list[str] = []
+    for token in tokens[start:start + _MAX_OPENING_WORDS]:
+        if token.lower() in STOP_WORDS or not token[:1].isalnum():
+            break
+        phrase.append(token)
+    return " ".join(phrase)
+
+
 def _is_name_word(tokens: list[str], i: int, proper: frozenset[str]) -> bool:
     token = tokens[i]
     bare = token.lower().rstrip(".").split("'")[0]
@@ -254,8 +273,9 @@ _APPOSITION_GLUE = frozenset(", including such as like of in at called named the
 
 def names_instance_of(text: str, head: str, exclude: set[str], proper: frozenset[str]) -> bool:
     """Whether `text` names an instance of the noun `head` (a stemmed term): a name right
-    before it ("Pegasus spyware") or after it through "including", "such as", "called", a
-    comma... ("countries, including Bahrain"), other than the names in `exclude` (terms)."""
+    before it ("Pegasus spyware"), or after it through "including", "such as", "called", a
+    comma... ("countries, including Bahrain"), or in apposition before it ("Northgate
+    Engineering, a firm"), other than the names in `exclude` (terms)."""
     tokens = words(text)
 
     def named(i: int) -> bool:
@@ -273,9 +293,18 @@ def names_instance_of(text: str, head: str, exclude: set[str], proper: frozenset
         j = k + 1
         while j < len(tokens) and tokens[j].lower() in _APPOSITION_GLUE:
             j += 1
-        if named(k - 1) or (j > k + 1 and named(j)):
+        if named(k - 1) or (j > k + 1 and named(j)) or named(_apposed_to(tokens, k)):
             return True
     return False
+
+
+def _apposed_to(tokens: list[str], k: int) -> int:
+    """The position of the name that the noun at `k` stands in apposition to: "Northgate
+    Engineering, a firm based in Carlton" → "Engineering"; -1 when there is none."""
+    j = k - 1
+    while j >= 0 and tokens[j].lower() in {"a", "an", "the"}:
+        j -= 1
+    return j - 1 if j >= 1 and tokens[j] == "," else -1
 
 
 _BE = frozenset("were was are is been being".split())

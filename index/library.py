@@ -68,7 +68,7 @@ Source = Path | tuple[bytes, str]  # an article file, or an article's bytes and 
 
 
 @dataclass(frozen=True)
-class _Parsed:
+class Prepared:
     """An article read, analysed and serialised under the id it would like, not yet stored."""
 
     title: str | None  # the article's own (without one, the title is the id)
@@ -78,7 +78,7 @@ class _Parsed:
     terms: dict[str, int]
 
 
-def _parse(source: Source) -> _Parsed | StoryBotError:
+def _parse(source: Source) -> Prepared | StoryBotError:
     """The costly part of adding an article (sentences, attribution, terms, serialising): a
     plain function of its input, so that `Library.add_many` can run it in other processes."""
     try:
@@ -90,7 +90,16 @@ def _parse(source: Source) -> _Parsed | StoryBotError:
     story = build_story(article, _preferred_id(name, article.title), content_hash(data))
     stored = StoredStory(schema_version=SCHEMA_VERSION, checksum=_checksum(story), article_name=name,
                          article_text=text, story=story)
-    return _Parsed(article.title, warnings, _encoded(stored), story.info, story_terms(story))
+    return Prepared(article.title, warnings, _encoded(stored), story.info, story_terms(story))
+
+
+def prepare(data: bytes, name: str) -> Prepared:
+    """`_parse` for callers that hold no library lock while it runs (a 1 MB article takes
+    seconds); raises the `StoryBotError` that `_parse` returns."""
+    parsed = _parse((data, name))
+    if isinstance(parsed, StoryBotError):
+        raise parsed
+    return parsed
 
 
 def _preferred_id(name: str, title: str | None) -> str:
@@ -293,13 +302,7 @@ class Library:
 
     def add_bytes(self, data: bytes, name: str) -> AddResult:
         """Parse, index and store an article; an article already stored is not duplicated."""
-        known = self._stored_as(content_hash(data))
-        if known is not None:
-            return known
-        parsed = _parse((data, name))
-        if isinstance(parsed, StoryBotError):
-            raise parsed
-        return self._store(parsed)
+        return self.stored_as(content_hash(data)) or self.store(prepare(data, name))
 
     def add_file(self, path: Path) -> AddResult:
         return self.add_bytes(read_article_bytes(path), path.name)
@@ -317,7 +320,7 @@ class Library:
                 try:
                     if isinstance(parsed, StoryBotError):
                         raise parsed
-                    yield self._stored_as(parsed.info.content_hash) or self._store(parsed)
+                    yield self.store(parsed)
                 except StoryBotError as exc:
                     yield exc
 
@@ -326,7 +329,7 @@ class Library:
         entry = self._catalogue().entries.get(story_id)
         if entry is None:
             raise UnknownStoryError(f"no story '{story_id}' in the library")
-        with _disk_errors(self.data_dir):
+        with disk_errors(self.data_dir):
             (self.stories_dir / f"{story_id}.json").unlink()
         self._catalogue().drop(story_id)
         self._loaded.pop(story_id, None)
@@ -355,11 +358,16 @@ class Library:
         })), story.info, story_terms(story))
         return [path.stem]
 
-    def _stored_as(self, digest: str) -> AddResult | None:
+    def stored_as(self, digest: str) -> AddResult | None:
+        """The stored story whose article has this content hash, as a duplicate, if any."""
         entry = self._catalogue().with_content(digest)
         return None if entry is None else AddResult(info=entry.info, duplicate=True)
 
-    def _store(self, parsed: _Parsed) -> AddResult:
+    def store(self, parsed: Prepared) -> AddResult:
+        """Name and store an article made by `prepare` (unless it was stored meanwhile)."""
+        known = self.stored_as(parsed.info.content_hash)
+        if known is not None:
+            return known
         document, info = parsed.document, parsed.info
         story_id = self._unique_id(info.id)
         if story_id != info.id:  # the id it wanted is taken: renamed here, which is rare
@@ -380,9 +388,9 @@ class Library:
     def _write(self, document: bytes, info: StoryInfo, terms: dict[str, int]) -> None:
         """The story file first, then the catalogue: a crash between them loses nothing."""
         target = self.stories_dir / f"{info.id}.json"
-        with _disk_errors(self.data_dir):
+        with disk_errors(self.data_dir):
             self.stories_dir.mkdir(parents=True, exist_ok=True)
-            _atomic_write(target, document)
+            atomic_write(target, document)
             stamp = FileStamp.of(target.stat())
         self._catalogue().put(info, stamp, terms)
         self._loaded.pop(info.id, None)
@@ -399,10 +407,10 @@ class Library:
         self._dirty = False
         try:
             name, postings, data = cat.encode()
-            with _disk_errors(self.data_dir):
+            with disk_errors(self.data_dir):
                 self.data_dir.mkdir(parents=True, exist_ok=True)
-                _atomic_write(self.data_dir / name, postings)
-                _atomic_write(self.data_dir / CATALOGUE_FILE, data)
+                atomic_write(self.data_dir / name, postings)
+                atomic_write(self.data_dir / CATALOGUE_FILE, data)
                 for old in self.data_dir.glob(POSTINGS_GLOB):
                     if old.name != name:
                         old.unlink()
@@ -411,10 +419,10 @@ class Library:
 
 
 def _in_order(pool: ProcessPoolExecutor, sources: Iterable[Source],
-              window: int) -> Iterator[_Parsed | StoryBotError]:
+              window: int) -> Iterator[Prepared | StoryBotError]:
     """`_parse` of each source, in order, with at most `window` in flight (not all the
     articles of a big import in memory at once)."""
-    flight: deque[Future[_Parsed | StoryBotError]] = deque()
+    flight: deque[Future[Prepared | StoryBotError]] = deque()
     for source in sources:
         flight.append(pool.submit(_parse, source))
         if len(flight) >= window:
@@ -431,7 +439,7 @@ def _checksum(story: Story) -> str:
     return hashlib.sha256(story.model_dump_json().encode("utf-8")).hexdigest()
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
+def atomic_write(target: Path, data: bytes) -> None:
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -445,7 +453,7 @@ def _atomic_write(target: Path, data: bytes) -> None:
 
 
 @contextmanager
-def _disk_errors(data_dir: Path) -> Iterator[None]:
+def disk_errors(data_dir: Path) -> Iterator[None]:
     """Turn OS errors into one clear line about the data directory."""
     try:
         yield

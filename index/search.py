@@ -18,6 +18,7 @@ from index.bm25 import PassageIndex, Variant
 from index.features import (
     Facts,
     names_instance_of,
+    opening_phrase,
     proper_words,
     sentence_facts,
     subject_name,
@@ -91,6 +92,43 @@ class StoryIndex:
     def name_terms(self) -> frozenset[str]:
         """Terms of the names the story mentions ("whatsapp", "bengal", "governor")."""
         return frozenset(t for facts in self.facts for name in facts.names for t in tokenize(name))
+
+    @cached_property
+    def neighbour_sets(self) -> list[frozenset[str]]:
+        """Terms of the sentences just before and after each one, within its paragraph."""
+        found = []
+        for i, sentence in enumerate(self.sentences):
+            terms: set[str] = set()
+            for j in (i - 1, i + 1):
+                same_paragraph = 0 <= j < len(self.sentences) \
+                    and self.sentences[j].paragraph == sentence.paragraph
+                if same_paragraph:
+                    terms |= self.sentence_sets[j]
+            found.append(frozenset(terms))
+        return found
+
+    @cached_property
+    def opening_sets(self) -> list[frozenset[str]]:
+        """Terms of the phrase each sentence opens with, its likely subject ("The council
+        voted...", "Lumen Foods said..."), and of the name an opening "The firm" stands for."""
+        found = []
+        for i, sentence in enumerate(self.sentences):
+            terms = set(tokenize(opening_phrase(words(sentence.text))))
+            if sentence.text.lstrip("\"'“‘ ").lower().startswith(_ORGANISATION_ANAPHORS):
+                terms |= self.mention_sets[i]
+            found.append(frozenset(terms))
+        return found
+
+    @cached_property
+    def topic_terms(self) -> frozenset[str]:
+        """Terms of the title and the lead paragraph: what the whole story is about."""
+        lead = self.paragraph_sets[0] if self.paragraph_sets else frozenset()
+        return frozenset(tokenize(self.story.title)) | lead
+
+    @cached_property
+    def gives_money(self) -> bool:
+        """Whether the story states any sum of money."""
+        return any(facts.money for facts in self.facts)
 
     @cached_property
     def counted_terms(self) -> frozenset[str]:

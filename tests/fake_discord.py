@@ -22,7 +22,8 @@ World
 ``bot_user`` and ``application_id`` (served by ``GET /users/@me`` and
 ``GET /oauth2/applications/@me``), one guild ``guild`` with a text channel ``channel`` and a
 public thread ``thread`` in it, a DM channel ``dm_channel``, and a member ``user``.
-``make_user(name)`` makes more users. All payloads are plain dicts in Discord's JSON shapes.
+``make_user(name)`` makes more users, ``make_channel(name)`` more text channels (before
+the bot connects). All payloads are plain dicts in Discord's JSON shapes.
 
 Gateway -> bot (events)
 -----------------------
@@ -75,7 +76,8 @@ Faults (for reliability tests)
   ``Via`` headers discord.py reads.
 - ``fail_next(count, status=500, route=..., method=...)``: that status (5xx, or e.g. 403)
   for the next matching requests.
-- ``await drop_gateway(code=4000)``: close the websocket; discord.py reconnects and RESUMEs.
+- ``await drop_gateway(code=4000, resumable=True)``: close the websocket; discord.py
+  reconnects and RESUMEs (or, when not resumable, is refused and IDENTIFYs again).
 - ``await send_reconnect()``: gateway op 7.
 Injected faults are not violations. Routes are templates such as
 ``"/channels/{channel_id}/messages"`` or ``"/interactions/{interaction_id}/{token}/callback"``.
@@ -675,8 +677,16 @@ class FakeDiscord:
             member["permissions"] = str(permissions)
         return member
 
+    def make_channel(self, name: str) -> dict[str, Any]:
+        """Another text channel in ``guild``; make it before the bot connects (GUILD_CREATE
+        carries the guild's channels)."""
+        channel = {**self.channel, "id": str(snowflake_now()), "name": name,
+                   "position": len(self.guild["channels"])}
+        self.guild["channels"].append(channel)
+        return channel
+
     def _channels(self) -> dict[str, dict[str, Any]]:
-        return {c["id"]: c for c in (self.channel, self.thread, self.dm_channel)}
+        return {c["id"]: c for c in (*self.guild["channels"], self.thread, self.dm_channel)}
 
     def add_attachment(
         self, filename: str, data: bytes, content_type: str = "text/plain"
@@ -836,8 +846,12 @@ class FakeDiscord:
     ) -> None:
         self._faults.append(_Fault(status, count, route, method))
 
-    async def drop_gateway(self, code: int = 4000) -> None:
-        """Close the websocket as a network drop would; the session stays resumable."""
+    async def drop_gateway(self, code: int = 4000, *, resumable: bool = True) -> None:
+        """Close the websocket as a network drop would. The session stays resumable unless
+        ``resumable`` is False: then Discord has dropped it too, a RESUME gets op 9
+        (invalid session) and the bot must IDENTIFY again; missed events are lost."""
+        if not resumable:
+            self._session_id, self._sent = secrets.token_hex(16), []
         if self._ws is not None:
             await self._ws.close(code=code)
 

@@ -81,6 +81,12 @@ def test_abstains_on_near_topic_questions(orchard, question: str) -> None:
     assert not answer(question, [orchard]).answered
 
 
+def test_how_much_wants_a_sum_when_the_story_gives_sums(bridge) -> None:
+    # The story gives a sum ("4.2 million dollars"); "seven of the nine" is no amount.
+    assert not answer("How much support did the proposal get?", [bridge]).answered
+    assert answer("How much will the bridge cost?", [bridge]).answered
+
+
 def test_abstention_shows_closest_passage_marked_as_such(bridge) -> None:
     result = answer("When was the library built?", [bridge])
     assert "closest passage, which does not answer it" in result.answer

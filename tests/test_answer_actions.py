@@ -69,10 +69,14 @@ def test_another_act_between_the_same_names_is_refused(strike) -> None:
     assert not answer("When did Orbis Transport sell Greenline?", [strike]).answered
 
 
-@pytest.mark.xfail(strict=True, reason="older weakness: 'pay' and an amount ('a pay rise of 8 "
-                   "per cent') answer 'how much did A pay', whoever pays")
-def test_an_amount_paid_by_others_is_refused(strike) -> None:
+def test_a_percentage_does_not_answer_how_much_was_paid(strike) -> None:
+    # "a pay rise of 8 per cent" is a share, not a sum anyone paid.
     assert not answer("How much did Orbis Transport pay for Greenline?", [strike]).answered
+
+
+def test_a_percentage_answers_how_much_of_a_rise(strike) -> None:
+    result = answer("How much of a pay rise is the union demanding?", [strike])
+    assert result.answered and "8 per cent" in result.citations[0].sentence
 
 
 def test_actor_and_participants_from_the_question() -> None:

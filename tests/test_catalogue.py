@@ -73,14 +73,14 @@ def test_a_replaced_story_file_is_read_again(filled: Library) -> None:
 def test_story_written_but_catalogue_not(filled: Library, monkeypatch: pytest.MonkeyPatch,
                                         failing: str) -> None:
     """A crash after the story file, before or between the catalogue's two files."""
-    real_write = library_module._atomic_write
+    real_write = library_module.atomic_write
 
     def crash_at(target: Path, data: bytes) -> None:
         if target.name.startswith(failing):
             raise OSError(28, "No space left on device")
         real_write(target, data)
 
-    monkeypatch.setattr(library_module, "_atomic_write", crash_at)
+    monkeypatch.setattr(library_module, "atomic_write", crash_at)
     filled.add_bytes(b"title: Late news\n\nPhones were hacked again.", "late.txt")
     monkeypatch.undo()
     reopened = Library(filled.data_dir)

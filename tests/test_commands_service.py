@@ -43,7 +43,7 @@ def test_servers_have_their_own_libraries_and_active_stories(
         service.story(other, "bridge-reopens")
     # Choices survive a restart.
     service.story_add(SERVER, article("Pier Closes", "The pier closed."), "pier.json")
-    service.story_use(MEMBER, "bridge-reopens")
+    service.story_use(SERVER, "bridge-reopens")
     assert StoryBot(tmp_path / "data").story(MEMBER).title == "Bridge Reopens"
 
 

@@ -18,6 +18,8 @@ def test_amounts_and_dates() -> None:
     assert sentence_facts("It cost $4 million.").amounts
     assert sentence_facts("Prices rose 12 per cent.").amounts
     assert not sentence_facts("It cost a lot.").amounts
+    assert sentence_facts("It cost $4 million.").money
+    assert not sentence_facts("Prices rose 12 per cent.").money
     assert sentence_facts("They met last week.").dates == ("last week",)
     assert sentence_facts("She may resign.").dates == ()  # "may", the verb
 
@@ -66,3 +68,18 @@ def test_story_index_is_built_once_and_kept() -> None:
     assert ix.match_terms(["northgat", "millbrok"]) == ["northgat", "millbrook"]
     assert ix.df("bridg") == 3 and ix.df("disput") == 1
     assert ix.idf("absent") == ix.idf("disput")  # a missing word weighs as a rare one
+
+
+def test_a_date_after_a_speech_verb_dates_the_saying_not_after_a_decision() -> None:
+    # The speech verbs come from the attribution lexicon, with every inflection.
+    denial = sentence_facts("The firm denied on Monday that it had sold data.")
+    assert denial.speech_dates == ("denied",)
+    assert sentence_facts("Officials were alleging on Friday that votes were lost.").speech_dates
+    assert not sentence_facts("The council decided on Monday to shut the pool.").speech_dates
+
+
+def test_a_name_in_apposition_is_an_instance_of_the_noun() -> None:
+    text = "Construction will be carried out by Northgate Engineering, a firm based in Carlton."
+    assert names_instance_of(text, "firm", set(), frozenset())
+    assert not names_instance_of("The work went to a firm based in Carlton.", "firm", set(),
+                                 frozenset())

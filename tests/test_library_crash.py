@@ -1,7 +1,9 @@
-"""A process killed (SIGKILL) while adding many stories leaves every story complete or absent."""
+"""A process killed (SIGKILL) while adding many stories leaves every story complete or absent,
+and the server's active-story choice whole."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -9,37 +11,72 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from bot.commands import Caller, StoryBot
 from index.library import Library
 
+PARAGRAPHS = 40
+# Adds stories until killed, printing the count of those done. {add} is the adding call.
 ADDER = """
 import sys
 from pathlib import Path
-from index.library import Library
-library = Library(Path(sys.argv[1]))
+{setup}
 for n in range(10_000):
-    body = "\\n\\n".join(f"Paragraph {p} of story {n} says officials met on day {p}." for p in range(40))
-    library.add_bytes(f"title: Story {n}\\n\\n{body}".encode(), f"story-{n}.txt")
+    body = "\\n\\n".join(f"Paragraph {{p}} of story {{n}} says officials met on day {{p}}." for p in range({paragraphs}))
+    data, name = f"title: Story {{n}}\\n\\n{{body}}".encode(), f"story-{{n}}.txt"
+    {add}
     print(n, flush=True)
 """
+# The library alone, as `storybot index add` uses it; and StoryBot, as /story add does,
+# which also records the server's active story after each add.
+_SERVICE_SETUP = """from bot.commands import Caller, StoryBot
+bot = StoryBot(Path(sys.argv[1]))
+server = Caller.server(42, can_manage=True)"""
+ADDERS = {
+    "library": ("from index.library import Library\nlibrary = Library(Path(sys.argv[1]))",
+                "library.add_bytes(data, name)"),
+    "service": (_SERVICE_SETUP, "bot.story_add(server, data, name)"),
+}
+SERVER = Caller.server(42, can_manage=True)
 
 
-def test_sigkill_mid_add_leaves_a_loadable_library(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    proc = subprocess.Popen([sys.executable, "-c", ADDER, str(data)], stdout=subprocess.PIPE,
+def _run_and_kill(data: Path, adder: str, after: int, delay: float) -> int:
+    """Start an adder, SIGKILL it ``delay`` s after its ``after``-th story: the count done."""
+    setup, add = ADDERS[adder]
+    code = ADDER.format(setup=setup, add=add, paragraphs=PARAGRAPHS)
+    proc = subprocess.Popen([sys.executable, "-c", code, str(data)], stdout=subprocess.PIPE,
                             cwd=Path(__file__).parents[1], text=True)
     assert proc.stdout is not None
-    for _ in range(5):  # let a few stories land, then kill during the next write
+    for _ in range(after):
         proc.stdout.readline()
-    time.sleep(0.03)
+    time.sleep(delay)  # into the next story's write, or the catalogue's, or the choice's
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    return after
 
-    library = Library(data)
+
+@pytest.mark.parametrize("adder", ["library", "service"])
+@pytest.mark.parametrize(("after", "delay"), [(5, 0.03), (3, 0.011)])
+def test_sigkill_mid_add_leaves_a_loadable_library(
+    tmp_path: Path, adder: str, after: int, delay: float
+) -> None:
+    data = tmp_path / "data"
+    done = _run_and_kill(data, adder, after, delay)
+
+    folder = data / "servers" / "42" if adder == "service" else data
+    library = Library(folder)
     infos = library.infos()
     assert not library.problems
-    assert len(infos) >= 5
+    assert len(infos) >= done
     for info in infos:
         story = library.get(info.id)
-        assert len(story.paragraphs) == 40 == info.paragraphs
-    leftovers = [p.name for p in (data / "stories").iterdir() if not p.name.endswith(".json")]
+        assert len(story.paragraphs) == PARAGRAPHS == info.paragraphs
+    leftovers = [p.name for p in (folder / "stories").iterdir() if not p.name.endswith(".json")]
     assert all(name.startswith(".") and name.endswith(".tmp") for name in leftovers)
+    if adder == "service":
+        # The choices file is whole, and names a story that is there.
+        json.loads((data / "active-stories.json").read_text())
+        restarted = StoryBot(data)
+        assert restarted.active.get(SERVER.place) in {info.id for info in infos}
+        assert restarted.story(SERVER).id in {info.id for info in infos}

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from index.library import _atomic_write
+from index.library import atomic_write, disk_errors
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +69,18 @@ class ActiveStories:
         return self._choices.get(place.key)
 
     def set(self, place: Place, story_id: str | None) -> None:
+        """Record the choice on disk, then in memory: a failed write (`LibraryError`)
+        leaves both as they were."""
         with self._lock:
+            choices = dict(self._choices)
             if story_id is None:
-                self._choices.pop(place.key, None)
+                choices.pop(place.key, None)
             else:
-                self._choices[place.key] = story_id
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(self.path, json.dumps(self._choices, indent=1).encode())
+                choices[place.key] = story_id
+            with disk_errors(self.path.parent):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(self.path, json.dumps(choices, indent=1).encode())
+            self._choices = choices
 
     def _read(self) -> dict[str, str]:
         try:

@@ -8,6 +8,7 @@ run it in a worker thread.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Literal, get_args
@@ -20,9 +21,17 @@ from bot.commands.markdown import bold, escape
 from bot.commands.places import ActiveStories, Caller, Place
 from bot.commands.reply import Reply, shorten
 from index.article import MAX_ARTICLE_BYTES
-from index.errors import ArticleError, StoryBotError, UnknownStoryError
-from index.library import Library, validate_id
-from index.story import Story
+from index.errors import (
+    ArticleError,
+    CorruptStoryError,
+    LibraryError,
+    StoryBotError,
+    UnknownStoryError,
+)
+from index.library import Library, prepare, validate_id
+from index.story import Story, StoryInfo, content_hash
+
+log = logging.getLogger(__name__)
 
 Length = Literal["short", "medium", "long"]
 LENGTHS: tuple[str, ...] = get_args(Length)
@@ -31,6 +40,9 @@ MAX_CHOICES = 25
 CHOICE_LIMIT = 100
 # Below this rapidfuzz WRatio a name is not offered as a completion.
 _FUZZY_CUTOFF = 50
+# One article is indexed at a time. Threads share the GIL, so two at once finish no sooner,
+# while every extra CPU-bound thread makes the event loop wait longer for the GIL.
+_INDEXING = threading.Semaphore(1)
 
 
 class NotAllowed(StoryBotError):
@@ -51,9 +63,14 @@ class StoryBot:
         self.data_dir = Path(data_dir)
         self.active = ActiveStories(self.data_dir / "active-stories.json")
         self._libraries: dict[Path, Library] = {}
+        # A Library is not thread-safe: each has a lock, held while it is read or changed.
+        # Indexing an article happens outside it (see `story_add`): a 1 MB article takes
+        # seconds, and no command, in that server or any other, should wait for it.
+        self._locks: dict[Path, threading.RLock] = {}
         # Loaded stories keep their search index: rebuilding it per question costs time.
+        # Read without a lock: a dict lookup is atomic and a loaded story never changes.
         self._stories: dict[tuple[Path, str], Story] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # guards adding to the dicts above
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -88,13 +105,17 @@ class StoryBot:
         return views.speakers_reply(speakers([chosen]), chosen)
 
     def story_list(self, caller: Caller) -> Reply:
-        return views.story_list_reply(self.library(caller.place).infos(), self.story(caller).id)
+        return views.story_list_reply(self._infos(caller.place), self._active_id(caller))
 
     def story_info(self, caller: Caller, story: str | None = None) -> Reply:
         chosen = self.story(caller, story)
-        return views.story_info_reply(chosen, chosen.id == self.story(caller).id)
+        return views.story_info_reply(chosen, chosen.id == self._active_id(caller))
 
     def story_use(self, caller: Caller, story: str) -> Reply:
+        # A server's active story is what everyone there gets asked about: only managers
+        # choose it. A DM's active story is that user's own, so anyone may choose it there.
+        if caller.place.kind != "dm":
+            self._require_manager(caller, "change the active story")
         chosen = self.story(caller, story)
         self.active.set(caller.place, chosen.id)
         text = f"Now using {bold(chosen.title)} (`{chosen.id}`)."
@@ -107,11 +128,21 @@ class StoryBot:
 
     def story_add(self, caller: Caller, data: bytes, filename: str) -> Reply:
         self.check_add(caller, filename, len(data))
-        with self._lock:
-            result = self.library(caller.place).add_bytes(data, filename)
-        self.active.set(caller.place, result.info.id)
+        library = self.library(caller.place)
+        with self._locked(library):
+            result = library.stored_as(content_hash(data))
+        if result is None:
+            with _INDEXING:  # the slow part, with no library lock held
+                prepared = prepare(data, filename)
+            with self._locked(library):
+                result = library.store(prepared)
         verb = "is already here as" if result.duplicate else "added as"
         title, ident = bold(result.info.title), result.info.id
+        try:
+            self.active.set(caller.place, result.info.id)
+        except LibraryError as exc:  # stored, but not chosen: say both
+            raise LibraryError(f"{title} {verb} `{ident}`, but it could not be made the "
+                               f"active story: {exc}") from None
         lines = [f"{title} {verb} `{ident}`; it is now the active story."]
         lines += [f"Note: {escape(w)}" for w in result.warnings]
         return views.notice("\n".join(lines))
@@ -119,7 +150,7 @@ class StoryBot:
     def story_remove(self, caller: Caller, story: str) -> Reply:
         self._require_manager(caller, "remove stories")
         library = self.library(caller.place)
-        with self._lock:
+        with self._locked(library):
             info = library.remove(validate_id(story))
             self._stories.pop((library.data_dir, info.id), None)
         if self.active.get(caller.place) == info.id:
@@ -132,7 +163,7 @@ class StoryBot:
     # -- autocomplete --------------------------------------------------------------------------
 
     def story_choices(self, caller: Caller, current: str) -> list[Choice]:
-        infos = self.library(caller.place).infos()
+        infos = self._infos(caller.place)
         labels = {info.id: f"{info.title} ({info.id})" for info in infos}
         return [Choice(name=shorten(labels[i], CHOICE_LIMIT), value=i)
                 for i in _fuzzy(current, labels)]
@@ -153,8 +184,22 @@ class StoryBot:
 
     def library(self, place: Place) -> Library:
         folder = place.library_dir(self.data_dir)
-        with self._lock:
-            return self._libraries.setdefault(folder, Library(folder))
+        library = self._libraries.get(folder)
+        if library is None:
+            with self._lock:
+                if folder not in self._libraries:
+                    self._locks[folder] = threading.RLock()
+                    self._libraries[folder] = Library(folder)
+                library = self._libraries[folder]
+        return library
+
+    def _locked(self, library: Library) -> threading.RLock:
+        return self._locks[library.data_dir]
+
+    def _infos(self, place: Place) -> list[StoryInfo]:
+        library = self.library(place)
+        with self._locked(library):
+            return library.infos()
 
     def story(self, caller: Caller, story_id: str | None = None) -> Story:
         """The named story, else the place's active one, else its library's default."""
@@ -167,15 +212,27 @@ class StoryBot:
                 return self._load(library, active)
             except UnknownStoryError:
                 pass  # removed since it was chosen: fall back to the default
-        with self._lock:
+            except CorruptStoryError as exc:  # damaged since: report it, serve the others
+                log.warning("active story of %s skipped: %s", caller.place.key, exc)
+        with self._locked(library):
             return library.default_story()
+
+    def _active_id(self, caller: Caller) -> str:
+        """The id `story(caller)` gives, without loading a story just to learn it: reading a
+        1 MB story holds the GIL for ~0.1 s, stalling the event loop as long."""
+        active = self.active.get(caller.place)
+        if active and any(info.id == active for info in self._infos(caller.place)):
+            return active
+        return self.story(caller).id
 
     def _load(self, library: Library, story_id: str) -> Story:
         key = (library.data_dir, story_id)
-        with self._lock:
-            if key not in self._stories:
-                self._stories[key] = library.get(story_id)
-            return self._stories[key]
+        story = self._stories.get(key)
+        if story is None:
+            with self._locked(library):
+                story = self._stories.get(key) or library.get(story_id)
+                self._stories[key] = story
+        return story
 
     @staticmethod
     def _require_manager(caller: Caller, action: str) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.commands.catalog import COMMANDS
 from bot.commands.markdown import escape, link, quote
 from bot.commands.reply import ERROR_COLOUR, MAX_FIELDS, Embed, Field, Reply
+from bot.safe_text import defuse_mentions
 from index.story import Story, StoryInfo
 
 if TYPE_CHECKING:
@@ -33,9 +34,10 @@ def notice(text: str) -> Reply:
 
 
 def problem(text: str) -> Reply:
-    """A user error: only the asker sees it."""
-    return Reply(embeds=[Embed(description=text, colour=ERROR_COLOUR, footer=footer())],
-                 ephemeral=True)
+    """A user error: only the asker sees it. Error messages quote what the user typed
+    ("'@everyone' is not a story id"), so mentions are made inert here too."""
+    return Reply(embeds=[Embed(description=defuse_mentions(text), colour=ERROR_COLOUR,
+                               footer=footer())], ephemeral=True)
 
 
 def source_line(info: StoryInfo, *paragraphs: int) -> str:

@@ -17,18 +17,19 @@ from bot.settings import HOW_TO_SET_TOKEN, ConfigError, Settings
 log = logging.getLogger(__name__)
 
 
-class RedactToken(logging.Filter):
-    """Replaces the token wherever it would appear in a log line: a second guard."""
+class RedactToken(logging.Formatter):
+    """Formats with ``inner``, then replaces the token wherever it appears: a second guard.
 
-    def __init__(self, token: str) -> None:
+    Redacting the formatted line, not the record's message, also covers a traceback or
+    stack whose exception text carries the token.
+    """
+
+    def __init__(self, inner: logging.Formatter, token: str) -> None:
         super().__init__()
-        self.token = token
+        self.inner, self.token = inner, token
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = message.replace(self.token, "[token]"), None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        return self.inner.format(record).replace(self.token, "[token]")
 
 
 def setup_logging(level: str, token: str) -> None:
@@ -37,7 +38,7 @@ def setup_logging(level: str, token: str) -> None:
         logging.root.removeHandler(handler)
     discord.utils.setup_logging(level=logging.getLevelName(level), root=True)
     for handler in logging.root.handlers:
-        handler.addFilter(RedactToken(token))
+        handler.setFormatter(RedactToken(handler.formatter or logging.Formatter(), token))
     logging.getLogger("discord.http").setLevel(logging.WARNING)
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fake_discord import (
@@ -17,61 +15,22 @@ from fake_discord import (
     MANAGE_GUILD,
     MEMBER_PERMISSIONS,
     MESSAGE_CONTENT,
-    CapturedRequest,
     FakeDiscord,
-    FakeInteraction,
     pings,
-    run_bot,
+)
+from storybot_helpers import (
+    REPLY_ROUTE,
+    SAMPLE_ID,
+    THAROOR,
+    add_story,
+    answer_of,
+    article,
+    replies,
 )
 
 from bot.commands import StoryBot
 from bot.commands.reply import BRAND_COLOUR
 from bot.discord.client import StoryBotClient
-
-REPLY_ROUTE = "/channels/{channel_id}/messages"
-THAROOR = "committee headed by Congress MP Shashi Tharoor"
-SAMPLE_ID = "whatsapp-regret-ndtv-2019-11-21"
-
-
-@pytest.fixture
-async def client(
-    fake_discord: FakeDiscord, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> AsyncIterator[StoryBotClient]:
-    """StoryBot connected to the fake; an error logged during the test fails it."""
-    bot = StoryBotClient(StoryBot(tmp_path / "data"), guild_ready_timeout=0.01)
-    with caplog.at_level(logging.INFO):
-        async with run_bot(fake_discord, bot):
-            yield bot
-    errors = [r.getMessage() for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
-    assert not errors, errors
-
-
-def replies(fake: FakeDiscord) -> list[CapturedRequest]:
-    return [r for r in fake.requests if r.route == REPLY_ROUTE]
-
-
-async def answer_of(fake: FakeDiscord, ix: FakeInteraction) -> dict[str, Any]:
-    """The message an interaction got: its callback, or the follow-up after a deferral."""
-    callback = await fake.wait_for_callback(ix)
-    if callback.json["type"] == 5:
-        return (await fake.wait_for_followup(ix)).message
-    return callback.message
-
-
-def article(title: str, *paragraphs: str) -> bytes:
-    return json.dumps(
-        {"title": title, "url": "https://news.example/story", "paragraphs": list(paragraphs)}
-    ).encode()
-
-
-async def add_story(fake: FakeDiscord, data: bytes, filename: str = "story.json") -> dict[str, Any]:
-    ix = await fake.dispatch_command(
-        "story add",
-        {"file": fake.add_attachment(filename, data)},
-        permissions=MEMBER_PERMISSIONS | MANAGE_GUILD,
-    )
-    return await answer_of(fake, ix)
-
 
 # -- mentions ------------------------------------------------------------------------------------
 
@@ -358,7 +317,11 @@ async def test_story_list_use_info_and_remove(
     await add_story(
         fake_discord, article("Library Gets New Wing", "The library opened a wing."), "library.json"
     )
-    ix = await fake_discord.dispatch_command("story use", {"story": "harbour-bridge-reopens"})
+    ix = await fake_discord.dispatch_command(
+        "story use",
+        {"story": "harbour-bridge-reopens"},
+        permissions=MEMBER_PERMISSIONS | MANAGE_GUILD,
+    )
     assert "Harbour Bridge Reopens" in (await answer_of(fake_discord, ix))["content"]
     ix = await fake_discord.dispatch_command("story list")
     listing = (await answer_of(fake_discord, ix))["embeds"][0]["description"]
