@@ -6,11 +6,11 @@ import logging
 import re
 from pathlib import Path
 
-import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.errors import StoryBotError
+from index.library import DATA_DIR_VARIABLE, default_data_dir
 
 # A bot token: three base64url parts joined by dots (user id, timestamp, HMAC).
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
@@ -24,15 +24,11 @@ class ConfigError(StoryBotError):
     """A setting is missing or malformed."""
 
 
-def _default_data_dir() -> Path:
-    return Path(platformdirs.user_data_dir("storybot", appauthor=False))
-
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
-    data_dir: Path = Field(default_factory=_default_data_dir, validation_alias="STORYBOT_DATA_DIR")
+    data_dir: Path = Field(default_factory=default_data_dir, validation_alias=DATA_DIR_VARIABLE)
     dev_guild_id: int | None = Field(default=None, validation_alias="STORYBOT_DEV_GUILD_ID")
     log_level: str = Field(default="INFO", validation_alias="STORYBOT_LOG_LEVEL")
 

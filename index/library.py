@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import platformdirs
 from pydantic import BaseModel, ValidationError
 
 from index.article import decode_article, parse_article, parse_article_text, read_article_bytes
@@ -46,6 +47,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 CANDIDATES = 3  # at most this many stories go from the first stage to the answer engine,
 CLOSE = 0.9  # and only those within 10% of the best one's score (see `Library.candidates`)
 _GENERIC_NAMES = {"article", "attachment", "story", "file", "untitled", "index", "page"}
+DATA_DIR_VARIABLE = "STORYBOT_DATA_DIR"
 
 
 class StoredStory(BaseModel):
@@ -122,6 +124,11 @@ def validate_id(story_id: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def default_data_dir() -> Path:
+    """The per-user data folder, used when neither --data-dir nor $STORYBOT_DATA_DIR is set."""
+    return Path(platformdirs.user_data_dir("storybot", appauthor=False))
+
+
 def bundled_story() -> Story:
     """The sample story shipped with the package: the default when the library is empty."""
     data = resources.files("index").joinpath("data", SAMPLE_FILE).read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -15,9 +16,11 @@ def test_ask_imports_nothing_heavy(tmp_path) -> None:
         "import sys\n"
         "from bot.cli import main\n"
         f"main(['ask', '--story', {str(path)!r}, 'How long is the bridge?'])\n"
+        "main(['ask', 'Who heads the committee?'])\n"  # the library named by the environment
         f"print([m for m in sys.modules if m.split('.')[0] in {HEAVY!r}])\n"
     )
+    env = {**os.environ, "STORYBOT_DATA_DIR": str(tmp_path / "library")}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+                         check=True, cwd=tmp_path, env=env).stdout
     assert out.strip().splitlines()[-1] == "[]"
-    assert "40 metre bridge" in out
+    assert "40 metre bridge" in out and "Shashi Tharoor" in out

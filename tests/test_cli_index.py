@@ -59,3 +59,27 @@ def test_add_reports_each_bad_file_and_keeps_going(tmp_path: Path, capsys: pytes
     assert code == 1
     assert "empty.txt: the file is empty" in err and "missing.txt: no such file" in err
     assert "added whatsapp-sues-nso-fe-bd" in out
+
+
+def test_data_dir_from_environment_then_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("STORYBOT_DATA_DIR", raising=False)
+    (tmp_path / ".env").write_text(f"STORYBOT_DATA_DIR={tmp_path / 'from-dotenv'}\n")
+    assert main(["index", "add", str(DATA / "whatsapp-sues-nso-fe-bd.txt")]) == 0
+    assert (tmp_path / "from-dotenv" / "stories" / "whatsapp-sues-nso-fe-bd.json").is_file()
+    monkeypatch.setenv("STORYBOT_DATA_DIR", str(tmp_path / "from-env"))  # the environment wins
+    assert main(["index", "add", str(DATA / "whatsapp-sues-nso-fe-bd.txt")]) == 0
+    assert (tmp_path / "from-env" / "stories" / "whatsapp-sues-nso-fe-bd.json").is_file()
+    capsys.readouterr()
+
+
+def test_malformed_setting_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("STORYBOT_DATA_DIR", raising=False)
+    (tmp_path / ".env").write_text("STORYBOT_DEV_GUILD_ID=not-a-number\n")
+    code = main(["index", "list"])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert err.startswith("storybot: STORYBOT_DEV_GUILD_ID:") and err.count("\n") == 1

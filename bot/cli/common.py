@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,18 +12,27 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 
 from index.errors import UnknownStoryError
-from index.library import Library, story_from_file, validate_id
+from index.library import DATA_DIR_VARIABLE, Library, default_data_dir, story_from_file, validate_id
 from index.story import Story
 
 ALL = "all"
 
 
 def open_library(args: argparse.Namespace) -> Library:
+    """The library at --data-dir, else $STORYBOT_DATA_DIR, else in `.env`, else the default.
+
+    pydantic-settings (~60 ms to import) is loaded only when a `.env` file may name the
+    folder: the same precedence as `bot.settings.Settings`, which it then decides.
+    """
     if args.data_dir:
         return Library(Path(args.data_dir))
-    from bot.settings import Settings  # pydantic-settings costs ~0.2 s: only when needed
+    if os.environ.get(DATA_DIR_VARIABLE):
+        return Library(Path(os.environ[DATA_DIR_VARIABLE]))
+    if not Path(".env").exists():
+        return Library(default_data_dir())
+    from bot.settings import load_settings
 
-    return Library(Settings().data_dir)
+    return Library(load_settings().data_dir)
 
 
 def add_story_option(parser: argparse.ArgumentParser, allow_all: bool = True) -> None:
