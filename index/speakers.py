@@ -11,6 +11,7 @@ order and resolves each mention to an `Entity`: full names merge with later surn
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -456,6 +457,7 @@ _HONORIFIC_RE = "|".join(sorted({h.rstrip(".").capitalize() for h in HONORIFICS}
 _CAP = r"[A-Z][a-z]+(?:-[A-Za-z]+|'(?!s\b)[A-Za-z]+)*"
 _PERSON_RE = re.compile(
     rf"(?=[A-Z])\b(?:(?P<hon>{_HONORIFIC_RE})\.?\s+)?(?P<name>{_CAP}(?:\s+{_CAP}){{0,5}})")
+_FUZZY_SURNAMES = 500  # spelling slips are looked for among at most this many surnames
 
 
 @dataclass(frozen=True)
@@ -475,6 +477,7 @@ class PeopleIndex:
 
     def __init__(self, paragraphs: Sequence[str]) -> None:
         self._paragraphs = paragraphs
+        self._namesake_cache: dict[str, list[PersonMention]] = {}
 
     @cached_property
     def _people(self) -> list[PersonMention]:
@@ -498,21 +501,52 @@ class PeopleIndex:
 
     def full_name(self, surname: str) -> tuple[str, ...] | None:
         """The longest known name ending with `surname` (spelling variants allowed)."""
-        matches = [p.name for p in self._people if _same_name(p.name[-1], surname)]
-        return max(matches, key=len) if matches else None
+        names = [p.name for p in self._namesakes(surname)]
+        return max(names, key=len) if names else None
 
     def nearest(self, position: tuple[int, int], exclude: set[str]) -> PersonMention | None:
         """The closest person mention before `position`, else after it."""
-        others = [p for p in self._people if p.name[-1] not in exclude]
-        before = [p for p in others if p.position < position]
-        if before:
-            return before[-1]
-        after = [p for p in others if p.position >= position]
-        return after[0] if after else None
+        split = bisect_left(self._positions, position)
+        before = (self._people[i] for i in range(split - 1, -1, -1))
+        after = (self._people[i] for i in range(split, len(self._people)))
+        for candidates in (before, after):
+            found = next((p for p in candidates if p.name[-1] not in exclude), None)
+            if found is not None:
+                return found
+        return None
 
     def gender(self, surname: str) -> str | None:
-        genders = (p.gender for p in self._people if _same_name(p.name[-1], surname))
-        return next((g for g in genders if g), None)
+        return next((p.gender for p in self._namesakes(surname) if p.gender), None)
+
+    @cached_property
+    def _positions(self) -> list[tuple[int, int]]:
+        return [p.position for p in self._people]
+
+    @cached_property
+    def _by_surname(self) -> dict[str, list[PersonMention]]:
+        groups: dict[str, list[PersonMention]] = {}
+        for person in self._people:
+            groups.setdefault(person.name[-1].lower(), []).append(person)
+        return groups
+
+    def _namesakes(self, surname: str) -> list[PersonMention]:
+        """Mentions whose surname is `surname`, or a spelling slip of it, in reading order.
+
+        Slips are looked for only while the story names at most `_FUZZY_SURNAMES` surnames
+        (no news story comes near): each look compares every surname, so on text that names
+        thousands (hostile input) it would make attribution quadratic.
+        """
+        key = surname.lower()
+        found = self._namesake_cache.get(key)
+        if found is None:
+            groups = self._by_surname
+            if len(groups) <= _FUZZY_SURNAMES:
+                keys = [k for k in groups if _same_name(k, key)]
+            else:
+                keys = [key] if key in groups else []
+            found = sorted((p for k in keys for p in groups[k]), key=lambda p: p.position)
+            self._namesake_cache[key] = found
+        return found
 
 
 def _name_in_run(words: list[str]) -> tuple[tuple[str, ...], bool]:

@@ -7,6 +7,7 @@ what citations point at.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -93,7 +94,9 @@ def content_hash(data: bytes) -> str:
 def build_story(article: Article, story_id: str, digest: str, bundled: bool = False) -> Story:
     """Number paragraphs, split sentences, find statements."""
     paragraphs = [_paragraph(n, text) for n, text in enumerate(article.paragraphs, start=1)]
-    statements = [_with_sentence_ids(s, paragraphs) for s in extract_statements(article.paragraphs)]
+    ends = [[sentence.end for sentence in p.sentences] for p in paragraphs]
+    statements = [_with_sentence_ids(s, paragraphs[s.paragraph - 1], ends[s.paragraph - 1])
+                  for s in extract_statements(article.paragraphs)]
     info = StoryInfo(
         id=story_id, title=article.title or story_id, date=article.date, source=article.source,
         url=article.url, byline=article.byline, dateline=article.dateline, credit=article.credit,
@@ -110,8 +113,15 @@ def _paragraph(number: int, text: str) -> Paragraph:
     return Paragraph(number=number, text=text, sentences=sentences)
 
 
-def _with_sentence_ids(statement: Statement, paragraphs: list[Paragraph]) -> Statement:
-    """Ids of the sentences a statement overlaps, so citations can point at them."""
-    sentences = paragraphs[statement.paragraph - 1].sentences
-    ids = [s.id for s in sentences if s.start < statement.end and statement.start < s.end]
+def _with_sentence_ids(statement: Statement, paragraph: Paragraph, ends: list[int]) -> Statement:
+    """Ids of the sentences a statement overlaps, so citations can point at them.
+
+    `ends` are the paragraph's sentence ends: sentences are in order and disjoint, so the
+    first one overlapping is found by bisection, and a paragraph of thousands stays linear.
+    """
+    ids = []
+    for sentence in paragraph.sentences[bisect_right(ends, statement.start):]:
+        if sentence.start >= statement.end:
+            break
+        ids.append(sentence.id)
     return statement.model_copy(update={"sentence_ids": ids})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pysbd
 import pytest
 from hypothesis import given, settings
@@ -106,3 +108,26 @@ def test_plain_paragraphs_skip_pysbd(monkeypatch: pytest.MonkeyPatch) -> None:
     text = 'WhatsApp sued NSO in 2019. "It was an attack," the firm said. Were 1,400 phones hit?'
     assert _sentences(text) == ["WhatsApp sued NSO in 2019.", '"It was an attack," the firm said.',
                                 "Were 1,400 phones hit?"]
+
+
+def test_an_overlong_paragraph_splits_as_a_whole_one_would(sample_bytes: bytes) -> None:
+    # The sample's sentences, abbreviations and quotations included, run into one paragraph
+    # several windows long: cut into windows, it must split exactly as pysbd splits it whole.
+    article = parse_article(sample_bytes, "sample.txt")
+    paragraph = " ".join(article.paragraphs * 8)
+    assert len(paragraph) > 3 * sentences.WINDOW
+    spans = split_sentences(paragraph)
+    assert spans == sentences._pysbd_spans(paragraph)
+    assert len(sentences._windows(paragraph)) > 3
+
+
+def test_windows_cover_hostile_text_without_gaps() -> None:
+    paragraph = " ".join(f'John Smith{i} and "Mary Jones{i}.' for i in range(3000))
+    windows = sentences._windows(paragraph)
+    assert all(end - start <= sentences.WINDOW for start, end in windows)
+    assert windows[0][0] == 0 and windows[-1][1] == len(paragraph)
+    assert all(paragraph[end:start].isspace() or end == start
+               for (_, end), (start, _) in pairwise(windows))
+    spans = split_sentences(paragraph)
+    assert all(0 <= a < b <= len(paragraph) for a, b in spans)
+    assert all(b1 <= a2 for (_, b1), (a2, _) in pairwise(spans))

@@ -101,6 +101,30 @@ def test_people_index_needs_evidence_of_a_person() -> None:
     assert people.gender("Sorensen") == "f"
 
 
+def test_people_index_spelling_slips_and_nearest() -> None:
+    people = PeopleIndex([
+        "Governor Jagdeep Dhankhar met Ms. Nadia Sorensen.",
+        "Mr. Dhankar left early; Minister Tomas Reyes stayed.",
+    ])
+    assert people.full_name("Dhankar") == ("Jagdeep", "Dhankhar")  # a slip of one letter
+    nearest = [people.nearest(position, exclude) for position, exclude in
+               [((1, 0), set()), ((1, 0), {"Sorensen"}), ((0, 0), {"Dhankhar"})]]
+    assert [p.name if p else None for p in nearest] == [  # the last: found after
+        ("Nadia", "Sorensen"), ("Jagdeep", "Dhankhar"), ("Nadia", "Sorensen")]
+
+
+def test_people_index_past_the_fuzzy_limit_matches_exactly() -> None:
+    # Thousands of surnames (hostile text): slips are no longer looked for, exact names are.
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    surnames = [f"Berg{letters[i // 26]}{letters[i % 26]}" for i in range(600)]
+    text = " ".join(f"Minister Anna {surname}." for surname in surnames)
+    people = PeopleIndex([text + " Minister Tomas Reyesson."])
+    assert people.full_name("Reyesson") == ("Tomas", "Reyesson")
+    assert people.full_name("Reyeson") is None  # found as a slip in a story of few names
+    assert PeopleIndex(["Minister Tomas Reyesson."]).full_name("Reyeson") == ("Tomas", "Reyesson")
+    assert people.full_name("Bergah") == ("Anna", "Bergah")
+
+
 # -- coreference, through whole invented stories ------------------------------------------
 
 
