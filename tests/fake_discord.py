@@ -104,7 +104,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import aiohttp
 import yarl
@@ -1563,10 +1563,11 @@ class FakeDiscord:
         await self._notify()
 
 
+ClientT = TypeVar("ClientT", bound="discord.Client")
+
+
 @asynccontextmanager
-async def run_bot(
-    fake: FakeDiscord, bot: discord.Client, timeout: float = 5.0
-) -> AsyncIterator[discord.Client]:
+async def run_bot(fake: FakeDiscord, bot: ClientT, timeout: float = 5.0) -> AsyncIterator[ClientT]:
     """Run ``bot.start(fake.token)`` in this event loop until it is ready; close it after."""
     task = asyncio.create_task(bot.start(fake.token))
     loop = asyncio.get_running_loop()

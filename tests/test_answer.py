@@ -10,10 +10,10 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from story_factory import BRIDGE, ORCHARD, bridge_with_statements, make_story
 
 from bot.answer import answer
 from index.library import bundled_story
+from tests.story_factory import BRIDGE, ORCHARD, bridge_with_statements, make_story
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,11 @@ words: on an invented story, with the near-topic questions that must still be re
 from __future__ import annotations
 
 import pytest
-from story_factory import STRIKE, make_story
 
 from bot.answer import answer
 from bot.question import analyze
 from index.actions import Subject, action_subjects, joins
+from tests.story_factory import STRIKE, make_story
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,11 @@ paragraph; a sentence opening with the question's subject may name the act other
 from __future__ import annotations
 
 import pytest
-from story_factory import BRIDGE, ORCHARD, STRIKE, make_story
 
 from bot.answer import answer
 from bot.question import analyze
 from index.features import opening_phrase, words
+from tests.story_factory import BRIDGE, ORCHARD, STRIKE, make_story
 
 
 @pytest.fixture(scope="module")

@@ -103,7 +103,7 @@ Advertisement
 def test_shared_stories_metadata(name: str) -> None:
     article = parse_article((DATA / f"{name}.txt").read_bytes(), f"{name}.txt")
     assert article.format == "plain"
-    assert article.title and article.source and article.url.startswith("https://")
+    assert article.title and article.source and (article.url or "").startswith("https://")
     assert all(not p.lower().startswith(("title:", "source:", "url:", "date:")) for p in article.paragraphs)
     assert len(article.paragraphs) >= 6
 

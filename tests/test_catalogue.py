@@ -14,7 +14,7 @@ from bot.cli import main
 from index import library as library_module
 from index.catalogue import CATALOGUE_FILE, POSTINGS_GLOB, Catalogue
 from index.errors import CorruptStoryError
-from index.library import SAMPLE_ID, AddResult, Library
+from index.library import SAMPLE_ID, AddResult, Library, StoredStory
 from index.postings import PostingsUpdate, StoryPostings
 from tests.conftest import DATA, SAMPLE
 
@@ -54,7 +54,12 @@ def test_get_reads_one_story_once(filled: Library, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(Library, "_read_catalogue", lambda _: pytest.fail("catalogue read"))
     loads: list[Path] = []
     real_load = Library._load
-    monkeypatch.setattr(Library, "_load", lambda self, path: loads.append(path) or real_load(self, path))
+
+    def load(self: Library, path: Path) -> StoredStory:
+        loads.append(path)
+        return real_load(self, path)
+
+    monkeypatch.setattr(Library, "_load", load)
     first = reopened.get("whatsapp-sues-nso-fe-bd")
     assert reopened.get("whatsapp-sues-nso-fe-bd") is first
     assert [p.name for p in loads] == ["whatsapp-sues-nso-fe-bd.json"]
@@ -137,7 +142,12 @@ def test_corrupt_story_stays_out_of_the_catalogue(filled: Library) -> None:
 def test_batch_writes_the_catalogue_once(library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
     encodes = []
     real_encode = Catalogue.encode
-    monkeypatch.setattr(Catalogue, "encode", lambda cat: encodes.append(1) or real_encode(cat))
+
+    def encode(cat: Catalogue) -> tuple[str, bytes, bytes]:
+        encodes.append(1)
+        return real_encode(cat)
+
+    monkeypatch.setattr(Catalogue, "encode", encode)
     with library.batch():
         library.add_file(NSO)
         library.add_file(RUMOURS)
@@ -221,7 +231,12 @@ def test_ask_all_reads_only_the_candidates(filled: Library, monkeypatch: pytest.
                                            capsys: pytest.CaptureFixture[str]) -> None:
     loads: list[str] = []
     real_load = Library._load
-    monkeypatch.setattr(Library, "_load", lambda self, path: loads.append(path.name) or real_load(self, path))
+
+    def load(self: Library, path: Path) -> StoredStory:
+        loads.append(path.name)
+        return real_load(self, path)
+
+    monkeypatch.setattr(Library, "_load", load)
     code = main(["--data-dir", str(filled.data_dir), "ask", "--story", "all", "--json",
                  "How many phones did NSO's malware target?"])
     answer = json.loads(capsys.readouterr().out)
@@ -230,7 +245,7 @@ def test_ask_all_reads_only_the_candidates(filled: Library, monkeypatch: pytest.
 
 
 def test_add_many_gives_results_in_order_with_errors_and_duplicates(library: Library) -> None:
-    sources = [NSO, (b"", "empty.txt"), (NSO.read_bytes(), "copy.txt"), RUMOURS, DATA / "missing.txt"]
+    sources: list[Path | tuple[bytes, str]] = [NSO, (b"", "empty.txt"), (NSO.read_bytes(), "copy.txt"), RUMOURS, DATA / "missing.txt"]
     results = list(library.add_many(sources, workers=2))
     assert [type(r).__name__ for r in results] == [
         "AddResult", "ArticleError", "AddResult", "AddResult", "ArticleError"]

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fake_discord import choice_problems, message_problems, pings
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +16,7 @@ from bot.commands import Caller, Reply, StoryBot
 from bot.discord.errors import error_reply
 from bot.discord.replies import render
 from index.errors import StoryBotError
+from tests.fake_discord import choice_problems, message_problems, pings
 
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CALLER = Caller.server(42, can_manage=False)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from story_factory import BRIDGE, make_story
-
 from index.features import names_instance_of, opens_with_reference, sentence_facts, verbs_after
+from tests.story_factory import BRIDGE, make_story
 
 
 def test_counts_are_numbers_but_not_years_or_name_digits() -> None:

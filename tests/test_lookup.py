@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from story_factory import bridge_with_statements, make_story, with_statements
 
 from bot.cli import main
 from bot.lookup import describe, quotes, speaker_matches, speakers
+from tests.story_factory import bridge_with_statements, make_story, with_statements
 
 TELECOM = """title: Minister defends data rules
 

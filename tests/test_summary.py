@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from story_factory import BRIDGE, bridge_with_statements, make_story
 
 from bot.cli import main
 from bot.summary import BUDGETS, summarize
+from tests.story_factory import BRIDGE, bridge_with_statements, make_story
 
 # Forty paragraphs of one long, distinct sentence each (about 700 characters): more than
 # any budget holds, so every length has to leave sentences out rather than cut them.
@@ -44,7 +44,7 @@ def test_headline_date_source_and_lead_first() -> None:
 
 def test_key_statements_carry_speakers_one_per_speaker() -> None:
     summary = summarize(bridge_with_statements(), "medium")
-    speakers = [s.speaker for s in summary.statements]
+    speakers = [s.speaker or "" for s in summary.statements]
     assert sorted(speakers) == ["Helen Okafor", "Tom Reyes"]
     assert "— Tom Reyes, Council member" in summary.text
     # A statement is shown as its whole sentence, never cut to the quoted words.

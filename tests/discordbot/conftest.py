@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from fake_discord import FakeDiscord, run_bot
 
 from bot.commands import StoryBot
 from bot.discord.client import StoryBotClient
+from tests.fake_discord import FakeDiscord, run_bot
 
 
 @pytest.fixture

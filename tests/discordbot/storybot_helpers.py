@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fake_discord import (
+from tests.fake_discord import (
     MANAGE_GUILD,
     MEMBER_PERMISSIONS,
     CapturedRequest,

@@ -9,7 +9,8 @@ import discord
 import pytest
 from discord import app_commands
 from discord.ext import commands
-from fake_discord import MESSAGE_CONTENT, FakeDiscord, message_problems, pings, run_bot
+
+from tests.fake_discord import MESSAGE_CONTENT, FakeDiscord, message_problems, pings, run_bot
 
 FRUITS = [f"fruit-{i:02d}" for i in range(40)]
 
@@ -28,7 +29,9 @@ class TinyBot(commands.Bot):
         self.seen: list[discord.Message] = []
 
     async def setup_hook(self) -> None:
-        for command in (echo, slow, pick, greedy, shout, fields, upload, quoted):
+        test_commands: list[app_commands.Command[Any, Any, Any] | app_commands.ContextMenu] = [
+            echo, slow, pick, greedy, shout, fields, upload, quoted]
+        for command in test_commands:
             self.tree.add_command(command)
 
     async def on_message(self, message: discord.Message) -> None:

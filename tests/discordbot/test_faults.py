@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_discord import EPHEMERAL, MEMBER_PERMISSIONS, FakeDiscord
-from storybot_helpers import (
+
+from bot.commands import Caller, StoryBot
+from bot.discord.client import StoryBotClient
+from index.library import Library
+from tests.discordbot.storybot_helpers import (
     CALLBACK_ROUTE,
     MANAGER,
     REPLY_ROUTE,
@@ -24,10 +27,7 @@ from storybot_helpers import (
     article,
     text_of,
 )
-
-from bot.commands import Caller, StoryBot
-from bot.discord.client import StoryBotClient
-from index.library import Library
+from tests.fake_discord import EPHEMERAL, MEMBER_PERMISSIONS, FakeDiscord
 
 FOLLOWUP = "/webhooks/{application_id}/{token}"
 QUESTION = {"question": "who heads the committee?"}

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_discord import EPHEMERAL, FakeDiscord, FakeInteraction, run_bot
-from storybot_helpers import MANAGER, THAROOR, text_of
 
 from bot.commands import Caller, StoryBot
 from bot.discord.client import StoryBotClient
 from tests.conftest import DATA, SAMPLE
+from tests.discordbot.storybot_helpers import MANAGER, THAROOR, text_of
+from tests.fake_discord import EPHEMERAL, FakeDiscord, FakeInteraction, run_bot
 
 pytestmark = pytest.mark.slow
 

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from fake_discord import API_PREFIX, FakeDiscord
 
 from bot.discord.runner import sync_commands
 from bot.settings import Settings
+from tests.fake_discord import API_PREFIX, FakeDiscord
 
 ROOT = Path(__file__).parents[2]
 

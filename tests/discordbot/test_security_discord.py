@@ -8,14 +8,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_discord import EPHEMERAL, FAKE_TOKEN, MEMBER_PERMISSIONS, FakeDiscord, run_bot
-from storybot_helpers import MANAGER, THAROOR, add_story, answer_of, article, text_of
 
 from bot.commands import Caller, StoryBot
 from bot.commands.places import Place
 from bot.discord.client import StoryBotClient
 from bot.discord.runner import setup_logging, sync_commands
 from bot.settings import ConfigError, load_settings
+from tests.discordbot.storybot_helpers import (
+    MANAGER,
+    THAROOR,
+    add_story,
+    answer_of,
+    article,
+    text_of,
+)
+from tests.fake_discord import EPHEMERAL, FAKE_TOKEN, MEMBER_PERMISSIONS, FakeDiscord, run_bot
 
 ALPHA = article("Alpha Dam Opens", "The Alpha dam opened on Monday, officials said.")
 BETA = article("Beta Port Closes", "The Beta port closed on Friday after a storm.")

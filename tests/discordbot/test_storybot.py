@@ -8,7 +8,20 @@ import logging
 from pathlib import Path
 
 import pytest
-from fake_discord import (
+
+from bot.commands import StoryBot
+from bot.commands.reply import BRAND_COLOUR
+from bot.discord.client import StoryBotClient
+from tests.discordbot.storybot_helpers import (
+    REPLY_ROUTE,
+    SAMPLE_ID,
+    THAROOR,
+    add_story,
+    answer_of,
+    article,
+    replies,
+)
+from tests.fake_discord import (
     BOT_PERMISSIONS,
     EMBED_LINKS,
     EPHEMERAL,
@@ -18,19 +31,6 @@ from fake_discord import (
     FakeDiscord,
     pings,
 )
-from storybot_helpers import (
-    REPLY_ROUTE,
-    SAMPLE_ID,
-    THAROOR,
-    add_story,
-    answer_of,
-    article,
-    replies,
-)
-
-from bot.commands import StoryBot
-from bot.commands.reply import BRAND_COLOUR
-from bot.discord.client import StoryBotClient
 
 # -- mentions ------------------------------------------------------------------------------------
 
