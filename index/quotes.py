@@ -13,6 +13,7 @@ clause claims are given to the speaker they continue.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -163,8 +164,13 @@ def _kind(cand: Candidate, reading: ParagraphReading) -> Literal["direct", "indi
     if cand.quote is not None:
         return "direct"
     start, end = cand.content
-    quoted = sum(q.content_end - q.content_start for q in reading.quotes
-                 if start <= q.content_start and q.content_end <= end + 1)
+    quotes = reading.quotes  # in reading order: bisect to the first one inside the content,
+    quoted = 0               # so that a paragraph dense with quotations stays linear
+    for i in range(bisect_left(quotes, start, key=lambda q: q.content_start), len(quotes)):
+        if quotes[i].content_start > end:
+            break
+        if quotes[i].content_end <= end + 1:
+            quoted += quotes[i].content_end - quotes[i].content_start
     return "direct" if end > start and quoted / (end - start) >= DIRECT_SHARE else "indirect"
 
 
