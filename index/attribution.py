@@ -76,6 +76,7 @@ _BOUNDARY_RE = re.compile(
     r"[.!?]+(?=[\"')\]\u201d\u2019]*(?:\s+[\"'(\[\u201c\u2018A-Z0-9]|\s*$))")
 _WORD_BEFORE_RE = re.compile(r"[A-Za-z.]+$")
 _SENTENCE_END = frozenset(".!?")
+_ADJUNCT_ENDS = _SENTENCE_END | {";"}  # a setting after a comma may close the clause
 _CLAUSE_PUNCT = frozenset(",;:.!?()\"'-")
 _LEFT_STOPS = frozenset({
     "that", "but", "or", "when", "while", "because", "as", "if", "where", "since", "although",
@@ -84,6 +85,7 @@ _LEFT_STOPS = frozenset({
 })
 _DATE_PREPOSITIONS = frozenset({"on", "last", "this", "next", "late", "early", "in"})
 _POST_PREPOSITIONS = frozenset({"by", "in", "on", "at", "from", "with", "for"})
+_NEAR = frozenset({"close", "closer", "near", "next"})
 _COORDINATORS = frozenset({"but", "while", "whereas", "and", "however"})
 _FRONT_WORDS = frozenset({"in", "on", "at", "during", "after", "before", "earlier", "later",
                           "last", "this", "meanwhile", "however", "soon", "since", "amid"})
@@ -525,23 +527,29 @@ class _Sentence:
         mention = parse_mention(self._texts(i + 1, end), self.people, lenient)
         if mention is None:
             return None
-        end, mention = self._appositive(end, mention, lenient)
-        k, settings = self._adjuncts(end)
-        interjected = self._interjected(i, k)
-        if not self._clause_ends(k) and not interjected:
+        for whole in (False, True):  # the role may hold a place: ", a neurologist in Toronto and …"
+            stop, described = self._appositive(end, mention, lenient, whole)
+            k, settings = self._adjuncts(stop)
+            interjected = self._interjected(i, k)
+            if self._clause_ends(k) or interjected:
+                break
+        else:
             return None
+        end, mention = stop, described
         region = (self.tokens[i].start, self.tokens[k - 1].end)
         base = Candidate(mention, self._span_text(i + 1, end), self.tokens[i].text, (0, 0),
                          self.tokens[i].start, region, evidential=form.evidential,
                          settings=_with_via(mention, settings))
         return self._whole_sentence(base) if interjected else self._trailing(base, i, k)
 
-    def _appositive(self, end: int, mention: Mention, lenient: bool) -> tuple[int, Mention]:
-        """", founder of the think tank …" after a name is the speaker's role."""
+    def _appositive(self, end: int, mention: Mention, lenient: bool,
+                    whole: bool = False) -> tuple[int, Mention]:
+        """", founder of the think tank …" after a name is the speaker's role: up to a setting
+        or time ("in Parliament", "on Friday"), or with `whole` up to the next punctuation."""
         if end + 1 >= self.hi or self.tokens[end].text != "," \
                 or mention.kind is not MentionKind.NAME:
             return end, mention
-        stop = self._phrase_end(end + 1)
+        stop = self._punctuation_end(end + 1) if whole else self._phrase_end(end + 1)
         described = self._with_aside(mention, (end + 1, stop), lenient)
         return (end, mention) if described is None else (stop, described)
 
@@ -621,7 +629,9 @@ class _Sentence:
         settings: list[str] = []
         while k < self.hi and self.tokens[k].quote is None:
             if self.tokens[k].text == ",":  # "said, however, that" / "said, in a letter, that"
-                inner = self._adjunct_at(k + 1, settings)
+                inner = self._adjunct_at(k + 1, settings)  # / "said Ann Lee, a lawyer, on Friday."
+                if inner is not None and inner < self.hi and self.tokens[inner].text in _ADJUNCT_ENDS:
+                    return inner, settings
                 if inner is None or inner >= self.hi or self.tokens[inner].text != ",":
                     break
                 k = inner + 1
@@ -737,7 +747,7 @@ class _Sentence:
             if tok.low == "and" and self._and_inside_name(k):
                 k -= 1
                 continue
-            if tok.low in _LEFT_STOPS:
+            if tok.low in _LEFT_STOPS and not self._close_to(k):
                 break
             if self._verbish(k):
                 if k + 1 <= j and self.tokens[k + 1].low in _POST_PREPOSITIONS:
@@ -748,6 +758,10 @@ class _Sentence:
         if k == j or j - k >= MAX_SUBJECT:
             return None
         return self._without_front(k + 1, j + 1)
+
+    def _close_to(self, k: int) -> bool:
+        """"to" inside a source's description: "a source close to the talks"."""
+        return self.tokens[k].low == "to" and k > self.lo and self.tokens[k - 1].low in _NEAR
 
     def _without_front(self, start: int, end: int) -> tuple[int, int] | None:
         """Drop a fronted time phrase with no comma: "In December a top executive"."""
@@ -802,6 +816,12 @@ class _Sentence:
         """Index where the noun phrase starting at `k` ends (a bounded scan)."""
         limit = min(self.hi, k + MAX_SUBJECT)
         while k < limit and not self._ends_phrase(k):
+            k += 1
+        return k
+
+    def _punctuation_end(self, k: int) -> int:
+        limit = min(self.hi, k + MAX_SUBJECT)
+        while k < limit and self.tokens[k].quote is None and self.tokens[k].text not in ",;:.!?":
             k += 1
         return k
 

@@ -72,7 +72,8 @@ consortium tech unit cell watch amnesty
 ORG_ANAPHORS = frozenset("""
 company firm group platform provider startup start-up giant maker developer corporation
 conglomerate outfit business app service network operator publisher organisation organization
-agency body institution
+agency body institution bank lender insurer retailer airline carrier supplier manufacturer
+chain brand charity
 """.split())
 
 _HEAD_WORDS = PERSON_NOUNS | ORG_WORDS | DOCUMENT_NOUNS
@@ -183,7 +184,12 @@ def _owner(determiner: str | None, words: list[str]) -> Mention | None:
         return Mention(MentionKind.PRONOUN, "it" if determiner == "its" else "they",
                        number=number, gender=gender)
     possessors = [w[:-2] for w in words[:-1] if w[:1].islower() and w.endswith(("'s", "\u2019s"))]
-    return parse_mention(["the", possessors[0]]) if possessors else None
+    if possessors:
+        return parse_mention(["the", possessors[0]])
+    if len(words) >= 4 and words[-3].lower() in _AFFILIATING and words[-2].lower() == "the" \
+            and words[-1].lower() in ORG_ANAPHORS:  # "a spokeswoman for the group"
+        return parse_mention(["the", words[-1].lower()])
+    return None
 
 
 def _company_modifier(core: list[str]) -> Mention | None:
@@ -309,6 +315,8 @@ def _parse_named(core: list[str], descriptors: tuple[str, ...],
     if honorific:
         gender = HONORIFICS[name[0].lower()]
         name = name[1:] or name
+    titles = _acronym_titles(name, people)
+    role_words, name = role_words + name[:titles], name[titles:]
     last_org = max((i for i, w in enumerate(name) if _is_org_word(w)), default=-1)
     if 0 <= last_org < len(name) - 1 and _looks_like_person(name[last_org + 1:]):
         # "Trinamool Congress [TMC] Partha Chatterjee": a party, then its member
@@ -319,7 +327,7 @@ def _parse_named(core: list[str], descriptors: tuple[str, ...],
         if split is None:
             return None  # "a spokesperson for WhatsApp": an affiliation, not a name
         role_words, name = split
-    persons_role = any(_is_title(w) for w in role_words)
+    persons_role = titles > 0 or any(_is_title(w) for w in role_words)
     if persons_role and _is_org_word(name[-1]) and not honorific:
         return None  # "founder of the think tank Centre for …": a role at an organisation
     if not persons_role and not honorific and (last_org >= 0 or _looks_like_org(name)
@@ -331,6 +339,16 @@ def _parse_named(core: list[str], descriptors: tuple[str, ...],
     extra = () if persons_role else tuple(role_words)
     return Mention(kind, " ".join(name), role=role, head=_role_head(role_words), gender=gender,
                    name=tuple(name), descriptors=descriptors + extra)
+
+
+def _acronym_titles(name: list[str], people: PeopleIndex | None) -> int:
+    """How many leading words of `name` are an abbreviated title ("DI Pryce", "Sgt Lee"):
+    short all-capital words before a surname the story gives a person elsewhere."""
+    n = 0
+    while n < len(name) - 1 and 2 <= len(name[n]) <= 4 and name[n].isalpha() and name[n].isupper():
+        n += 1
+    known = people.full_name(name[-1]) if n and people is not None else None
+    return n if known is not None and name[n - 1] not in known else 0
 
 
 def _after_preposition(role_words: list[str], name: list[str],
@@ -493,7 +511,7 @@ class PeopleIndex:
                 if not name:
                     continue
                 gender = HONORIFICS.get(match["hon"].lower()) if match["hon"] else None
-                if match["hon"] or titled:
+                if match["hon"] or titled or _titled_before(text, match.start()):
                     evidence[name[-1]] = gender or evidence.get(name[-1])
                 runs.append(PersonMention((index, match.start("name")), name, gender))
         return [PersonMention(r.position, r.name, evidence.get(r.name[-1]))
@@ -547,6 +565,13 @@ class PeopleIndex:
             found = sorted((p for k in keys for p in groups[k]), key=lambda p: p.position)
             self._namesake_cache[key] = found
         return found
+
+
+def _titled_before(text: str, start: int) -> bool:
+    """A lower-case title just before a name: "council members Gary Whitfield and …",
+    "chief executive Louise Tremblay"."""
+    word = text[text.rfind(" ", 0, max(start - 1, 0)) + 1: start].strip()
+    return word.islower() and _is_title(word)
 
 
 def _name_in_run(words: list[str]) -> tuple[tuple[str, ...], bool]:
@@ -760,11 +785,14 @@ class SpeakerResolver:
     def _organisation_for(self, context: str, position: tuple[int, int],
                           head: str = "") -> Entity | None:
         """The organisation "it" or "the company" points at: one named with that word if
-        any, else the most recent, unless cohesion clearly favours another."""
+        any, else the most recent, unless cohesion clearly favours another. "The bank" points
+        at an organisation with a name, not at one met only as a noun ("the board")."""
         named = self._recent(lambda e: e.speaker_type == "organisation" and head in _words(e))
         if head and named:
             return named[0]
         organisations = self._recent(lambda e: e.speaker_type == "organisation")
+        if head:
+            organisations = [e for e in organisations if e.canonical[:1].isupper()] or organisations
         return self._by_cohesion(organisations, context) or self._opening_organisation(position)
 
     def _opening_organisation(self, position: tuple[int, int]) -> Entity | None:
