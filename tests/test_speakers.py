@@ -295,8 +295,8 @@ def test_an_abbreviated_title_before_a_surname() -> None:
 
 
 def test_a_role_with_a_place_in_it_after_an_inverted_verb() -> None:
-    story = ['"The results are modest," said Dr. Omar Haddad, a cardiologist at Lake General '
-             'in Halifax and the study\'s co-author.']
+    story = [('"The results are modest," said Dr. Omar Haddad, a cardiologist at Lake General '
+             'in Halifax and the study\'s co-author.')]
     assert _speaker_of("The results are modest", story) == "Omar Haddad"
 
 
