@@ -11,6 +11,7 @@ the reply says the story doesn't answer, and shows the closest passage as such.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -56,6 +57,11 @@ _MONEY_TERMS = frozenset(tokenize(
     "pay paid cost costs spend spent charge charged price worth fund funding earn earned "
     "profit profits revenue loss losses sell sold buy bought raise raised invest invested "
     "owe owed fine fined damages salary wage wages budget fee fees money compensation"))
+# An age as news gives one: "Marjorie Ellis, 74,", "aged 74", "a 74-year-old", "74 years old".
+_AGE = re.compile(r",\s\d{1,3},|\baged\s\d{1,3}\b|\b\d{1,3}[-\s]years?[-\s]old\b")
+# Of those, the words that say only that a sum is asked for, not what it is for: the sum
+# itself answers them ("how much will the plant cost" / "a $48 million plant").
+_PRICE_TERMS = frozenset(tokenize("pay paid cost costs spend spent charge charged price worth"))
 _PROPORTION_TERMS = frozenset(tokenize(
     "percent percentage cent rate share proportion rise increase cut fall drop growth"))
 # Share of the question's event-word weight that the answer and the sentences beside it
@@ -194,7 +200,7 @@ def _told_together(content: set[str], ix: StoryIndex, i: int) -> bool:
     the words of its title and lead are its topic, which every sentence is about ("How much
     could the frost losses reach?" / "the losses could reach 12 million euros")."""
     close = ix.sentence_sets[i] | ix.mention_sets[i] | ix.neighbour_sets[i] | ix.topic_terms
-    return (content & ix.vocabulary) - LIGHT_VERBS <= close
+    return (content & ix.vocabulary) - LIGHT_VERBS - _PRICE_TERMS <= close
 
 
 def _subject_opens(q: Question, ix: StoryIndex, i: int) -> bool:
@@ -269,6 +275,8 @@ def _holds_answer(q: Question, ix: StoryIndex, i: int, terms: list[str]) -> bool
         return True
     facts = ix.facts[i]
     asked = set(terms)
+    if q.wants_age:
+        return bool(_AGE.search(ix.sentences[i].text))
     if q.kind == "how_many":
         return bool(facts.numbers) and _counts_asked_noun(q, ix, i, facts) \
             and not _counts_another_event(q, ix.sentences[i].text)

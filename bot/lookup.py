@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 from index.bm25 import PassageIndex
 from index.normalize import normalize
 from index.quotes import Statement
+from index.speakers import HONORIFICS
 from index.story import Story
 from index.tokens import STOP_WORDS, tokenize
 
@@ -53,7 +54,7 @@ def describe(speaker: str | None, role: str | None, setting: str | None = None) 
     parts = [speaker or "unnamed speaker"]
     if role and role.lower() not in (speaker or "").lower():
         parts.append(role)
-    if setting:
+    if setting and setting.lower() not in ", ".join(parts).lower():  # "… in Saskatoon" once
         parts.append(setting)
     return ", ".join(parts)
 
@@ -66,11 +67,12 @@ def statements_by(story: Story, name: str) -> list[Statement]:
 def speaker_matches(name: str, statement: Statement) -> bool:
     """Every word of `name` (stop words aside) matches a word of the speaker or role, or
     the whole name is a near spelling of the speaker's ("Anand Kumar Rau")."""
-    wanted = _name_words(name)
+    wanted = [w for w in _name_words(name) if w not in HONORIFICS]  # "dr feld": the name drops it
     if not wanted:
         return False
     known = _name_words(f"{statement.speaker or ''} {statement.role or ''}")
-    if all(any(_word_match(w, k) for k in known) for w in wanted):
+    initials = _initials(_name_words(statement.role or ""))
+    if all(w in initials or any(_word_match(w, k) for k in known) for w in wanted):
         return True
     speaker = " ".join(_name_words(statement.speaker or ""))
     return len(wanted) > 1 and fuzz.ratio(" ".join(wanted), speaker) >= _NAME_CUTOFF
@@ -119,6 +121,12 @@ def _name_words(text: str) -> list[str]:
     words = normalize(text).lower().replace("'s ", " ").split()
     cleaned = ("".join(ch for ch in w if ch.isalnum()) for w in words)
     return [w for w in cleaned if w and w not in STOP_WORDS]
+
+
+def _initials(words: list[str]) -> set[str]:
+    """Acronyms of a role's runs of words: "chief financial officer" gives "cfo" (and "cf", "fo")."""
+    return {"".join(w[0] for w in words[i:j])
+            for i in range(len(words)) for j in range(i + 2, min(len(words), i + 5) + 1)}
 
 
 def _word_match(query: str, known: str) -> bool:

@@ -64,6 +64,7 @@ _ACTOR_PATTERNS = (
 # asker's word for the topic, not one the story need use.
 SHELL_NOUNS = frozenset(tokenize("problem problems issue issues matter situation thing things"))
 # Words after "how" that frame the question rather than name its topic.
+_HOW_OLD = re.compile(r"\bhow old\b")
 _WHO_IS = re.compile(r"\bwho\s+(?:is|was|are|were)\s+(?:the|a|an)\b")
 _HOW_FRAMES = {"many": "how_many", "long": "how_many", "old": "how_many", "far": "how_many",
                "often": "how_many", "much": "how_much", "big": "how_much", "large": "how_much"}
@@ -83,6 +84,7 @@ class Question(BaseModel):
     head: str | None = Field(default=None, description="Stemmed noun of 'which X'")
     wants_name: bool = Field(default=False, description="'Who is the X?': a proper name, not "
                              "'officials'")
+    wants_age: bool = Field(default=False, description="'How old is X?': an age, not any number")
     counted: list[str] = Field(default_factory=list, description="Stems of N in 'how many N'")
     passive: tuple[str, str] | None = Field(
         default=None, description="Stemmed (noun, verb) of 'how many N were V-ed'")
@@ -118,6 +120,7 @@ def analyze(raw: str) -> Question:
                     optional=sorted(SHELL_NOUNS.intersection(terms) | set(action)),
                     head=head, counted=_counted(rest) if kind == "how_many" else [],
                     wants_name=kind == "who" and bool(_WHO_IS.search(rest)),
+                    wants_age=kind == "how_many" and bool(_HOW_OLD.search(rest)),
                     passive=_passive(rest) if kind == "how_many" else None)
 
 

@@ -205,3 +205,41 @@ def test_any_text_gets_a_reply_without_live_mentions(question: str) -> None:
     result = answer(question, [_BRIDGE_FOR_FUZZ])
     assert result.answer.strip()
     assert "@everyone" not in result.answer and "@here" not in result.answer
+
+
+PLANT = """title: Lakeside approves water plant
+
+The Lakeside council voted on Monday to raise water rates, clearing the way for a $30 million overhaul of the town's 58-year-old treatment plant.
+
+Officials said delays had made every repair more costly, and that residents would pay more from July.
+
+Resident Ann Moss, 81, told the council she already pays $60 a month for water.
+
+Mayor Rita Lund said Lakeside had applied for three state grants since 2020 and been turned down each time.
+"""
+
+
+@pytest.fixture(scope="module")
+def plant():
+    return make_story(PLANT, "plant")
+
+
+def test_how_much_cost_is_answered_by_the_sum_for_the_thing(plant) -> None:
+    # "cost" is used elsewhere in the story ("more costly"); the sum for the plant answers.
+    result = answer("How much is the treatment plant going to cost?", [plant])
+    assert result.answered and "$30 million" in result.citations[0].sentence
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("How old is Ann Moss?", "Ann Moss, 81,"),
+    ("how old is the treatment plant", "58-year-old"),
+])
+def test_how_old_wants_an_age(plant, question: str, expected: str) -> None:
+    result = answer(question, [plant])
+    assert result.answered and expected in result.citations[0].sentence
+
+
+def test_how_old_without_an_age_is_refused(plant) -> None:
+    # Her sentence has numbers ("three", "2020"), none of them her age.
+    result = answer("How old is Mayor Rita Lund?", [plant])
+    assert not result.answered

@@ -30,7 +30,7 @@ def telecom():
 
 
 @pytest.mark.parametrize("name", ["rao", "anand kumar", "Anand Kumar Rau", "ANAND KUMAR RAO",
-                                  "the minister", "union minister"])
+                                  "the minister", "union minister", "mr rao", "Dr. Rao"])
 def test_fuzzy_names_find_the_minister(telecom, name: str) -> None:
     found = quotes([telecom], speaker=name)
     assert [q.speaker for q in found] == ["Anand Kumar Rao", "Anand Kumar Rao"]
@@ -41,7 +41,17 @@ def test_role_words_find_the_spokesperson(telecom, name: str) -> None:
     assert [q.speaker for q in quotes([telecom], speaker=name)] == ["spokesperson"]
 
 
-@pytest.mark.parametrize("name", ["raj", "kumar singh", "police", "mayor", "", "the"])
+def test_a_role_found_by_its_initials() -> None:
+    story = with_statements(make_story(TELECOM, "telecom"), [
+        ("Nia Vance", "Chief financial officer", "indirect", "the new data rules protect users"),
+        ("Tom Reid", "chief executive", "indirect", "publish a transparency report"),
+    ])
+    assert [q.speaker for q in quotes([story], speaker="CFO")] == ["Nia Vance"]
+    assert [q.speaker for q in quotes([story], speaker="the cfo")] == ["Nia Vance"]
+    assert quotes([story], speaker="COO") == []
+
+
+@pytest.mark.parametrize("name", ["raj", "kumar singh", "police", "mayor", "", "the", "dr"])
 def test_other_names_do_not_match(telecom, name: str) -> None:
     assert quotes([telecom], speaker=name) == []
 
@@ -87,6 +97,8 @@ def test_cli_quotes_and_speakers_on_a_file(tmp_path, capsys) -> None:
     ("WhatsApp spokesperson", "spokesperson", None, "WhatsApp spokesperson"),
     ("sources", "sources", None, "sources"),
     (None, None, None, "unnamed speaker"),
+    ("Ada Stone", "surgeon at Bay Hospital in Halifax", "in Halifax",
+     "Ada Stone, surgeon at Bay Hospital in Halifax"),  # the place once
 ])
 def test_describe_speaker(speaker, role, setting, expected) -> None:
     assert describe(speaker, role, setting) == expected
