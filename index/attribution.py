@@ -372,11 +372,14 @@ class _Sentence:
             if j - 1 < self.lo or self.tokens[j - 1].text != ",":
                 return None
             j -= 2
-        span = self._subject_before(j) if j >= self.lo else None
+        lenient = form.lemma in CORE_SPEECH
+        span, mention = self._subject_mention(j, lenient)
+        if mention is None and aside is not None and self.tokens[j + 1].text == ",":
+            earlier = self._aside_start(j + 1)  # two asides: "Dana Whitfield, 54, who …, said"
+            if earlier is not None:
+                span, mention = self._subject_mention(earlier - 1, lenient)
         if span is None:
             return None
-        lenient = form.lemma in CORE_SPEECH
-        mention = parse_mention(self._texts(*span), self.people, lenient)
         if mention is not None and aside is not None:
             mention = self._with_aside(mention, aside, lenient)
         if mention is None:
@@ -384,6 +387,10 @@ class _Sentence:
         end = aside[1] if aside else span[1]
         context = self._span_text(*aside) if aside else ""
         return _Subject(mention, self._span_text(span[0], end), span[0], context)
+
+    def _subject_mention(self, j: int, lenient: bool) -> tuple[tuple[int, int] | None, Mention | None]:
+        span = self._subject_before(j) if j >= self.lo else None
+        return span, parse_mention(self._texts(*span), self.people, lenient) if span else None
 
     def _aside_start(self, j: int) -> int | None:
         """Index of the mark opening the aside that ends at `j`: commas, spaced dashes
@@ -529,7 +536,7 @@ class _Sentence:
             return None
         for whole in (False, True):  # the role may hold a place: ", a neurologist in Toronto and …"
             stop, described = self._appositive(end, mention, lenient, whole)
-            k, settings = self._adjuncts(stop)
+            k, settings = self._adjuncts(self._second_appositive(stop))
             interjected = self._interjected(i, k)
             if self._clause_ends(k) or interjected:
                 break
@@ -818,6 +825,14 @@ class _Sentence:
         while k < limit and not self._ends_phrase(k):
             k += 1
         return k
+
+    def _second_appositive(self, k: int) -> int:
+        """Past a description of the role's organisation that ends the clause: "said Ann Lee,
+        director of Safe Kids, a Brussels-based campaign group." (else `k` unchanged)."""
+        if k + 1 >= self.hi or self.tokens[k].text != "," or self.tokens[k + 1].low not in _ARTICLES:
+            return k
+        end = self._punctuation_end(k + 1)
+        return end if end < self.hi and self.tokens[end].text in _ADJUNCT_ENDS else k
 
     def _punctuation_end(self, k: int) -> int:
         limit = min(self.hi, k + MAX_SUBJECT)

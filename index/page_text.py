@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 _HEADER_KEYS = ("title", "source", "url", "date", "byline", "author")
 _HEADER_LINE = re.compile(rf"^\s*({'|'.join(_HEADER_KEYS)})\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _DATELINE = re.compile(r"^[A-Z][\w.'-]*(?:[ ,]+[A-Z][\w.'-]*){0,4}\s*:$")
+# A dateline opening the first paragraph: "BHUBANESWAR: The party …", "BEND, Ore. (AP) — A
+# fire …". The place is in capitals, as wire copy writes it; it is metadata, not the subject.
+_INLINE_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}(?:, [A-Z][\w.]*(?: [A-Z][\w.]*){0,2})?)"
+    r"(?: \([A-Za-z]+\))?(?::| [—–-]) +(?=[A-Z\"“‘'])")
 _CREDIT = re.compile(r"^\([^()]{2,100}\)$")
 # "By Jane Doe", "Written by Jane Doe and Sam Roe, Staff Writers": names, not a sentence.
 _NAME = r"[A-Z][\w.'-]*(?:\s+(?:[A-Z][\w.'-]*|and|&))*"
@@ -46,6 +51,8 @@ def read_page_text(text: str, fallback_title: str) -> Article:
     meta: dict[str, str | None] = dict(header or {})
     blocks = [" ".join(lines) for lines in raw_blocks]
     body, found = _strip_furniture(blocks, title_known=bool(meta.get("title")))
+    if body and not found.get("dateline"):
+        body[0], found["dateline"] = _inline_dateline(body[0])
     for key, value in found.items():
         meta[key] = meta.get(key) or value
     return Article(
@@ -59,6 +66,14 @@ def read_page_text(text: str, fallback_title: str) -> Article:
         paragraphs=body,
         format="plain" if header is not None else ("scraped" if found else "plain"),
     )
+
+
+def _inline_dateline(paragraph: str) -> tuple[str, str | None]:
+    """The first paragraph without its opening dateline, and the dateline's place."""
+    match = _INLINE_DATELINE.match(paragraph)
+    if match is None or len(paragraph) - match.end() < _SHORT // 2:
+        return paragraph, None
+    return paragraph[match.end():], match["place"]
 
 
 def _raw_blocks(text: str) -> list[list[str]]:

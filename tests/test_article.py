@@ -176,3 +176,20 @@ def test_invalid_utf8_falls_back_and_says_so() -> None:
 def test_display_text_is_kept_exactly() -> None:
     text = "\u201cWe\u2019re here,\u201d she said \u2014 twice."
     assert parse_article(text.encode(), "q.txt").paragraphs == [text]
+
+
+@pytest.mark.parametrize(("opening", "place"), [
+    ("BHUBANESWAR: ", "BHUBANESWAR"),
+    ("BEND, Ore. (AP) — ", "BEND, Ore."),
+    ("CEDAR RIDGE, Ohio — ", "CEDAR RIDGE, Ohio"),
+])
+def test_a_dateline_opening_the_first_paragraph_is_metadata(opening: str, place: str) -> None:
+    lead = "The opposition party on Tuesday lodged a police complaint against the chief minister."
+    article = parse_article(f"title: T\n\n{opening}{lead}\n\nSecond paragraph.\n".encode(), "t.txt")
+    assert article.dateline == place and article.paragraphs[0] == lead
+
+
+def test_a_capitalised_opening_word_is_not_a_dateline() -> None:
+    text = "title: T\n\nNATO - the alliance - met on Monday to discuss the budget for next year.\n"
+    article = parse_article(text.encode(), "t.txt")
+    assert article.dateline is None and article.paragraphs[0].startswith("NATO - the alliance")

@@ -325,3 +325,16 @@ def test_the_bank_is_the_named_bank_not_its_board() -> None:
 def test_a_source_close_to_the_talks() -> None:
     story = ["Later, a source close to the talks said a deal could come within days."]
     assert _speaker_of("a deal could come", story) == "source"
+
+
+def test_two_asides_between_the_speaker_and_the_verb() -> None:
+    story = ['Ruth Okoro, 61, who farms sheep near the river, said: "The water came in an hour."',
+             "Ivan Petrov, 44, the firm's head of policy, said the company had spent more."]
+    assert _speaker_of("The water came in an hour", story) == "Ruth Okoro"
+    assert _speaker_of("the company had spent more", story) == "Ivan Petrov"
+
+
+def test_a_second_appositive_describing_the_organisation() -> None:
+    story = ['Campaigners welcomed the ruling. "This is a turning point," said Lea Marchetti, '
+             "director of Safe Screens, a Milan-based campaign group."]
+    assert _speaker_of("This is a turning point", story) == "Lea Marchetti"
