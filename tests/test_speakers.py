@@ -335,6 +335,6 @@ def test_two_asides_between_the_speaker_and_the_verb() -> None:
 
 
 def test_a_second_appositive_describing_the_organisation() -> None:
-    story = ['Campaigners welcomed the ruling. "This is a turning point," said Lea Marchetti, '
-             "director of Safe Screens, a Milan-based campaign group."]
+    story = [('Campaigners welcomed the ruling. "This is a turning point," said Lea Marchetti, '
+             "director of Safe Screens, a Milan-based campaign group.")]
     assert _speaker_of("This is a turning point", story) == "Lea Marchetti"
