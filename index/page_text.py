@@ -52,7 +52,9 @@ def read_page_text(text: str, fallback_title: str) -> Article:
     blocks = [" ".join(lines) for lines in raw_blocks]
     body, found = _strip_furniture(blocks, title_known=bool(meta.get("title")))
     if body and not found.get("dateline"):
-        body[0], found["dateline"] = _inline_dateline(body[0])
+        body[0], place = _inline_dateline(body[0])
+        if place:
+            found["dateline"] = place
     for key, value in found.items():
         meta[key] = meta.get(key) or value
     return Article(
