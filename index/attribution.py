@@ -760,6 +760,9 @@ class _Sentence:
                 if k + 1 <= j and self.tokens[k + 1].low in _POST_PREPOSITIONS:
                     k -= 1  # "headed by …", "published in …": a modifier inside the subject
                     continue
+                if k + 1 <= j and tok.text.islower() and names_people(self.tokens[k + 1].low):
+                    k -= 1  # "state officials", "report authors": a noun before the speaker noun
+                    continue
                 break
             k -= 1
         if k == j or j - k >= MAX_SUBJECT:

@@ -760,7 +760,7 @@ class SpeakerResolver:
                  context: str) -> Entity | None:
         head = mention.head or ""
         if head in ORG_WORDS and head not in PERSON_NOUNS:
-            found = self._organisation_for(context, position, head)
+            found = self._subject_organisation(position) or self._organisation_for(context, position, head)
             return found or self._keyed(mention, "organisation")
         same_role = self._recent(lambda e: head in _words(e) or e.head == head)
         if same_role:
@@ -794,6 +794,21 @@ class SpeakerResolver:
         if head:
             organisations = [e for e in organisations if e.canonical[:1].isupper()] or organisations
         return self._by_cohesion(organisations, context) or self._opening_organisation(position)
+
+    def _subject_organisation(self, position: tuple[int, int]) -> Entity | None:
+        """"The Red Cross opened shelters …, the organization said": the organisation that
+        opens the attribution's own sentence."""
+        number, offset = position
+        text = self._paragraphs[number][:offset]
+        start = max(text.rfind(". "), text.rfind("! "), text.rfind("? "))
+        match = _OPENING_NAME_RE.match(text, start + 2 if start >= 0 else 0)
+        if match is None:
+            return None
+        mention = parse_mention(match.group(1).split(), self._people)
+        if mention is None or mention.kind not in (MentionKind.ORG, MentionKind.BARE, MentionKind.NAME) \
+                or mention.role or mention.gender or self._people.full_name(mention.name[-1]):
+            return None  # a person, or someone the story shows to be one
+        return self._organisation(mention)
 
     def _opening_organisation(self, position: tuple[int, int]) -> Entity | None:
         """"Kestrel sued Northwind on Monday. The company said …": with no organisation

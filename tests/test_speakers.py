@@ -338,3 +338,16 @@ def test_a_second_appositive_describing_the_organisation() -> None:
     story = [('Campaigners welcomed the ruling. "This is a turning point," said Lea Marchetti, '
              "director of Safe Screens, a Milan-based campaign group.")]
     assert _speaker_of("This is a turning point", story) == "Lea Marchetti"
+
+
+def test_a_noun_that_is_also_a_verb_before_the_speaker_noun() -> None:
+    story = ["The flood had cost an estimated $3 million to clear, state officials said."]
+    assert _speaker_of("The flood had cost", story) == "state officials"
+
+
+def test_the_organization_is_the_one_opening_its_sentence() -> None:
+    story = [
+        "Officials at the Lake County Roads Agency said the bridge would stay shut.",
+        "The Northern Star Mission opened two shelters, where 90 people slept, the organization said.",
+    ]
+    assert _speaker_of("opened two shelters", story) == "Northern Star Mission"
