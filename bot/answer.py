@@ -59,6 +59,7 @@ _MONEY_TERMS = frozenset(tokenize(
     "owe owed fine fined damages salary wage wages budget fee fees money compensation"))
 # An age as news gives one: "Marjorie Ellis, 74,", "aged 74", "a 74-year-old", "74 years old".
 _AGE = re.compile(r",\s\d{1,3},|\baged\s\d{1,3}\b|\b\d{1,3}[-\s]years?[-\s]old\b")
+_AGE_WINDOW = 50  # characters around an age in which its owner is named
 # Of those, the words that say only that a sum is asked for, not what it is for: the sum
 # itself answers them ("how much will the plant cost" / "a $48 million plant").
 _PRICE_TERMS = frozenset(tokenize("pay paid cost costs spend spent charge charged price worth"))
@@ -276,7 +277,7 @@ def _holds_answer(q: Question, ix: StoryIndex, i: int, terms: list[str]) -> bool
     facts = ix.facts[i]
     asked = set(terms)
     if q.wants_age:
-        return bool(_AGE.search(ix.sentences[i].text))
+        return _gives_age(q, ix.sentences[i].text)
     if q.kind == "how_many":
         return bool(facts.numbers) and _counts_asked_noun(q, ix, i, facts) \
             and not _counts_another_event(q, ix.sentences[i].text)
@@ -291,6 +292,20 @@ def _holds_answer(q: Question, ix: StoryIndex, i: int, terms: list[str]) -> bool
         candidates = facts.names if q.wants_name else facts.names + facts.people
         return any(_new_name(n, asked) for n in candidates)
     return _names_instance(q.head, ix, i, asked)
+
+
+def _gives_age(q: Question, text: str) -> bool:
+    """An age beside the one asked about: a surname the asker wrote just before it ("Ann
+    Moss, 81,"), or with no name written, a word of the question around it ("58-year-old
+    treatment plant"); "Amarendra Das, 67," is no answer to "How old is Sahoo?"."""
+    surnames = {e.split()[-1].lower() for e in q.entities}
+    for match in _AGE.finditer(text):
+        if surnames:
+            if any(s in text[max(0, match.start() - _AGE_WINDOW):match.start()].lower() for s in surnames):
+                return True
+        elif set(q.terms) & set(tokenize(text[max(0, match.start() - _AGE_WINDOW):match.end() + _AGE_WINDOW])):
+            return True
+    return False
 
 
 def _counts_asked_noun(q: Question, ix: StoryIndex, i: int, facts: Facts) -> bool:

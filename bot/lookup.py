@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from index.bm25 import PassageIndex
 from index.normalize import normalize
 from index.quotes import Statement
-from index.speakers import HONORIFICS
+from index.speakers import HONORIFICS, ORG_WORDS
 from index.story import Story
 from index.tokens import STOP_WORDS, tokenize
 
@@ -71,8 +71,11 @@ def speaker_matches(name: str, statement: Statement) -> bool:
     if not wanted:
         return False
     known = _name_words(f"{statement.speaker or ''} {statement.role or ''}")
-    initials = _initials(_name_words(statement.role or ""))
-    if all(w in initials or any(_word_match(w, k) for k in known) for w in wanted):
+    role = _name_words(statement.role or "")
+    initials = _initials(role)
+    short = [k for k in role if 3 <= len(k) <= 4]  # "Gov." for "governor", "Sen." for "senator"
+    if all(w in initials or any(_word_match(w, k) for k in known)
+           or (w not in ORG_WORDS and any(w.startswith(k) for k in short)) for w in wanted):
         return True
     speaker = " ".join(_name_words(statement.speaker or ""))
     return len(wanted) > 1 and fuzz.ratio(" ".join(wanted), speaker) >= _NAME_CUTOFF

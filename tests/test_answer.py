@@ -215,7 +215,7 @@ Officials said delays had made every repair more costly, and that residents woul
 
 Resident Ann Moss, 81, told the council she already pays $60 a month for water.
 
-Mayor Rita Lund said Lakeside had applied for three state grants since 2020 and been turned down each time.
+Mayor Rita Lund said Lakeside had applied for three state grants since 2020 and been turned down each time. She named Joe Park, 70, a retired engineer, to lead the work.
 """
 
 
@@ -233,6 +233,7 @@ def test_how_much_cost_is_answered_by_the_sum_for_the_thing(plant) -> None:
 @pytest.mark.parametrize(("question", "expected"), [
     ("How old is Ann Moss?", "Ann Moss, 81,"),
     ("how old is the treatment plant", "58-year-old"),
+    ("how old is joe park", "Joe Park, 70,"),
 ])
 def test_how_old_wants_an_age(plant, question: str, expected: str) -> None:
     result = answer(question, [plant])
@@ -240,6 +241,6 @@ def test_how_old_wants_an_age(plant, question: str, expected: str) -> None:
 
 
 def test_how_old_without_an_age_is_refused(plant) -> None:
-    # Her sentence has numbers ("three", "2020"), none of them her age.
+    # Her sentences have numbers ("three", "2020") and an age, none of them hers.
     result = answer("How old is Mayor Rita Lund?", [plant])
     assert not result.answered

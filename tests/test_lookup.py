@@ -51,6 +51,14 @@ def test_a_role_found_by_its_initials() -> None:
     assert quotes([story], speaker="COO") == []
 
 
+def test_an_abbreviated_title_matches_the_word() -> None:
+    story = with_statements(make_story(TELECOM, "telecom"), [
+        ("Elena Marsh", "Gov.", "indirect", "the new data rules protect users"),
+    ])
+    assert [q.speaker for q in quotes([story], speaker="the governor")] == ["Elena Marsh"]
+    assert quotes([story], speaker="the government") == []
+
+
 @pytest.mark.parametrize("name", ["raj", "kumar singh", "police", "mayor", "", "the", "dr"])
 def test_other_names_do_not_match(telecom, name: str) -> None:
     assert quotes([telecom], speaker=name) == []
