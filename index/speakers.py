@@ -652,6 +652,7 @@ class SpeakerResolver:
         self._paragraphs = paragraphs
         self._entities: list[Entity] = []
         self._clock = 0
+        self._names_by_head: dict[str, list[tuple[tuple[int, int], list[str]]]] = {}
 
     def resolve(self, mention: Mention, position: tuple[int, int], context: str,
                 settings: Sequence[str] = ()) -> Entity | None:
@@ -680,7 +681,7 @@ class SpeakerResolver:
         if kind is MentionKind.NAME:
             return self._person(mention)
         if kind is MentionKind.ORG:
-            return self._organisation(mention)
+            return self._organisation(self._named_earlier(mention, position) or mention)
         if kind is MentionKind.DOCUMENT:
             return self._document(mention)
         return self._keyed(mention, "anonymous")
@@ -794,6 +795,29 @@ class SpeakerResolver:
         if head:
             organisations = [e for e in organisations if e.canonical[:1].isupper()] or organisations
         return self._by_cohesion(organisations, context) or self._opening_organisation(position)
+
+    def _named_earlier(self, mention: Mention, position: tuple[int, int]) -> Mention | None:
+        """"the commission" → the "European Commission" the story named before, the latest
+        capitalised name ending in that noun."""
+        if mention.name or not mention.head:
+            return None
+        names = self._names_ending(mention.head)
+        last = bisect_left(names, (position,)) - 1
+        for i in range(last, max(last - 5, -1), -1):  # the latest few: a bounded look back
+            earlier = parse_mention(names[i][1], self._people)
+            if earlier is not None and earlier.kind is MentionKind.ORG and earlier.name:
+                return earlier
+        return None
+
+    def _names_ending(self, head: str) -> list[tuple[tuple[int, int], list[str]]]:
+        """(position after it, words) of each capitalised name ending in `head`, in order;
+        found once per noun, so that many mentions of "the council" stay linear."""
+        if head not in self._names_by_head:
+            named = re.compile(rf"(?:[A-Z][\w&'.-]*\s+){{1,4}}{re.escape(head.capitalize())}\b")
+            self._names_by_head[head] = [((index, m.end()), m.group().split())
+                                         for index, text in enumerate(self._paragraphs)
+                                         for m in named.finditer(text)]
+        return self._names_by_head[head]
 
     def _subject_organisation(self, position: tuple[int, int]) -> Entity | None:
         """"The Red Cross opened shelters …, the organization said": the organisation that

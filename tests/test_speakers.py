@@ -351,3 +351,11 @@ def test_the_organization_is_the_one_opening_its_sentence() -> None:
         "The Northern Star Mission opened two shelters, where 90 people slept, the organization said.",
     ]
     assert _speaker_of("opened two shelters", story) == "Northern Star Mission"
+
+
+def test_the_commission_is_the_commission_named_before() -> None:
+    story = [
+        "The European Commission fined Larkspur €2bn on Monday.",
+        "Larkspur said it would appeal. The commission denied that the process was unfair.",
+    ]
+    assert _speaker_of("the process was unfair", story) == "European Commission"
