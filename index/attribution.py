@@ -442,7 +442,7 @@ class _Sentence:
                          settings=settings, context=subject.context, cuts_before=coordinated)
         if self._interjected(subject.first, k):
             return self._whole_sentence(base)
-        if self._clause_ends(k) or self._after_quote(subject.first):
+        if self._clause_ends(k) or (self._after_quote(subject.first) and not self._new_sentence(subject.first, k)):
             return self._trailing(base, subject.first, k)
         content = self._content(i, k, form)
         return [replace(base, content=content[0], quote=content[1])] if content else []
@@ -484,6 +484,15 @@ class _Sentence:
         if before >= self.lo and self.tokens[before].text == ",":
             before -= 1
         return before >= self.lo and self.tokens[before].quote is not None
+
+    def _new_sentence(self, first: int, k: int) -> bool:
+        """'"We are fine." The spokeswoman said the company …': a quotation closed by a full
+        stop, then a sentence with its own content, not the quotation's attribution."""
+        quote = self.tokens[first - 1].quote
+        if quote is None or not self.tokens[first].text[:1].isupper():
+            return False
+        closing = self.text[quote.content_start:quote.content_end].rstrip()
+        return closing.endswith((".", "!", "?")) and k < self.hi and self.tokens[k].quote is None
 
     def _participle(self, i: int, form: VerbForm) -> list[Candidate]:
         """"…, warning it to …": the speaker is the clause's subject; "X was quoted as

@@ -359,3 +359,11 @@ def test_the_commission_is_the_commission_named_before() -> None:
         "Larkspur said it would appeal. The commission denied that the process was unfair.",
     ]
     assert _speaker_of("the process was unfair", story) == "European Commission"
+
+
+def test_a_closed_quotation_then_a_new_reported_sentence() -> None:
+    story = [('"We are cooperating fully," said Mia Storm, a spokeswoman for Harbor Power. '
+             '"We will share what we find." The spokeswoman said the company had cut power '
+             "to 2,000 homes.")]
+    found = [s for s in extract_statements(story) if "cut power" in s.text]
+    assert found and found[0].kind == "indirect" and found[0].speaker == "Mia Storm"
