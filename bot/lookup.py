@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 from index.bm25 import PassageIndex
 from index.normalize import normalize
 from index.quotes import Statement
-from index.speakers import HONORIFICS, ORG_WORDS
+from index.speakers import HONORIFICS, ORG_ANAPHORS, ORG_WORDS
 from index.story import Story
 from index.tokens import STOP_WORDS, tokenize
 
@@ -68,6 +68,8 @@ def speaker_matches(name: str, statement: Statement) -> bool:
     """Every word of `name` (stop words aside) matches a word of the speaker or role, or
     the whole name is a near spelling of the speaker's ("Anand Kumar Rau")."""
     wanted = [w for w in _name_words(name) if w not in HONORIFICS]  # "dr feld": the name drops it
+    # "the company spokesperson": the company is whichever one the story quotes
+    wanted = [w for w in wanted if w not in ORG_ANAPHORS] or wanted
     if not wanted:
         return False
     known = _name_words(f"{statement.speaker or ''} {statement.role or ''}")

@@ -68,7 +68,7 @@ _WORD_RE = re.compile(
        |[A-Z]\.(?=\s+[A-Z]))
     |[\[(][A-Z][\w.&-]*[\])]
     |\d+(?:[.,:]\d+)+
-    |\w+(?:[-'&]\w+)*
+    |\w+(?:[-'&]\w+)*(?:(?<=s)['\u2019](?!\w))?  # with a plural possessive: "Supporters' Trust"
     |\S""",
     re.VERBOSE,
 )

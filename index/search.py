@@ -179,9 +179,17 @@ class StoryIndex:
         """Whether sentence `i` names an instance of `head` ("Pegasus spyware")."""
         return names_instance_of(self.sentences[i].text, head, exclude, self.proper_words)
 
+    @cached_property
+    def _vocabulary_by_initial(self) -> dict[str, list[str]]:
+        """The vocabulary by first letter: a slip keeps the first letter (spell checkers
+        assume so too), else "president" would become "resident"."""
+        by_initial: dict[str, list[str]] = {}
+        for term in sorted(self.vocabulary):
+            by_initial.setdefault(term[0], []).append(term)
+        return by_initial
+
     def match_terms(self, terms: list[str]) -> list[str]:
         """`terms` mapped onto the story's vocabulary: exact, else the closest spelling."""
-        vocabulary = sorted(self.vocabulary)
         matched = []
         for term in terms:
             graded = [f for f in _graded_forms(term) if f in self.vocabulary]
@@ -190,7 +198,7 @@ class StoryIndex:
             elif len(term) < _FUZZY_MIN_LENGTH:
                 matched.append(term)
             else:
-                best = process.extractOne(term, vocabulary, scorer=fuzz.ratio,
-                                          score_cutoff=_FUZZY_CUTOFF)
+                best = process.extractOne(term, self._vocabulary_by_initial.get(term[0], []),
+                                          scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
                 matched.append(best[0] if best else term)
         return matched

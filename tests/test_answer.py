@@ -244,3 +244,8 @@ def test_how_old_without_an_age_is_refused(plant) -> None:
     # Her sentences have numbers ("three", "2020") and an age, none of them hers.
     result = answer("How old is Mayor Rita Lund?", [plant])
     assert not result.answered
+
+
+def test_a_slip_keeps_its_first_letter(plant) -> None:
+    # "president" is not a misspelt "resident" (the story's word): nothing to answer from.
+    assert not answer("Who is the president of France?", [plant]).answered

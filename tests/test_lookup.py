@@ -36,7 +36,8 @@ def test_fuzzy_names_find_the_minister(telecom, name: str) -> None:
     assert [q.speaker for q in found] == ["Anand Kumar Rao", "Anand Kumar Rao"]
 
 
-@pytest.mark.parametrize("name", ["spokesman", "spokeswoman", "company spokesperson"])
+@pytest.mark.parametrize("name", ["spokesman", "spokeswoman", "company spokesperson",
+                                  "the firm's spokesperson"])
 def test_role_words_find_the_spokesperson(telecom, name: str) -> None:
     assert [q.speaker for q in quotes([telecom], speaker=name)] == ["spokesperson"]
 

@@ -367,3 +367,8 @@ def test_a_closed_quotation_then_a_new_reported_sentence() -> None:
              "to 2,000 homes.")]
     found = [s for s in extract_statements(story) if "cut power" in s.text]
     assert found and found[0].kind == "indirect" and found[0].speaker == "Mia Storm"
+
+
+def test_a_plural_possessive_inside_an_organisations_name() -> None:
+    story = ["The Harbour Fans' Trust, which has 4,000 members, welcomed the decision."]
+    assert _speaker_of("welcomed the decision", story) == "Harbour Fans' Trust"
