@@ -57,14 +57,14 @@ _MONEY_TERMS = frozenset(tokenize(
     "pay paid cost costs spend spent charge charged price worth fund funding earn earned "
     "profit profits revenue loss losses sell sold buy bought raise raised invest invested "
     "owe owed fine fined damages salary wage wages budget fee fees money compensation"))
-# An age as news gives one: "Marjorie Ellis, 74,", "aged 74", "a 74-year-old", "74 years old".
-_AGE = re.compile(r",\s\d{1,3},|\baged\s\d{1,3}\b|\b\d{1,3}[-\s]years?[-\s]old\b")
-_AGE_WINDOW = 50  # characters around an age in which its owner is named
 # Of those, the words that say only that a sum is asked for, not what it is for: the sum
 # itself answers them ("how much will the plant cost" / "a $48 million plant").
 _PRICE_TERMS = frozenset(tokenize("pay paid cost costs spend spent charge charged price worth"))
 _PROPORTION_TERMS = frozenset(tokenize(
     "percent percentage cent rate share proportion rise increase cut fall drop growth"))
+# An age as news gives one: "Marjorie Ellis, 74,", "aged 74", "a 74-year-old", "74 years old".
+_AGE = re.compile(r",\s\d{1,3},|\baged\s\d{1,3}\b|\b\d{1,3}[-\s]years?[-\s]old\b")
+_AGE_WINDOW = 50  # characters around an age in which its owner is named
 # Share of the question's event-word weight that the answer and the sentences beside it
 # must hold. Lower lets near-topic questions through; 0.5 refuses a real dev answer.
 MIN_FOCUS = 0.4

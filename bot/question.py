@@ -64,10 +64,10 @@ _ACTOR_PATTERNS = (
 # asker's word for the topic, not one the story need use.
 SHELL_NOUNS = frozenset(tokenize("problem problems issue issues matter situation thing things"))
 # Words after "how" that frame the question rather than name its topic.
-_HOW_OLD = re.compile(r"\bhow old\b")
 _WHO_IS = re.compile(r"\bwho\s+(?:is|was|are|were)\s+(?:the|a|an)\b")
 _HOW_FRAMES = {"many": "how_many", "long": "how_many", "old": "how_many", "far": "how_many",
                "often": "how_many", "much": "how_much", "big": "how_much", "large": "how_much"}
+_HOW_OLD = re.compile(r"\bhow old\b")
 _WHEN_NOUNS = {"date", "day", "year", "month", "time"}
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
 _MARKDOWN = re.compile(r"(\*\*|__|~~|\|\||\*|_|`+)")

@@ -565,7 +565,7 @@ class _Sentence:
         if end + 1 >= self.hi or self.tokens[end].text != "," \
                 or mention.kind is not MentionKind.NAME:
             return end, mention
-        stop = self._punctuation_end(end + 1) if whole else self._phrase_end(end + 1)
+        stop = self._phrase_end(end + 1, at_punctuation=whole)
         described = self._with_aside(mention, (end + 1, stop), lenient)
         return (end, mention) if described is None else (stop, described)
 
@@ -831,10 +831,11 @@ class _Sentence:
             return True
         return "-" not in low and len(low) > 4 and low.endswith("ed")
 
-    def _phrase_end(self, k: int) -> int:
-        """Index where the noun phrase starting at `k` ends (a bounded scan)."""
+    def _phrase_end(self, k: int, at_punctuation: bool = False) -> int:
+        """Index where the noun phrase starting at `k` ends (a bounded scan): at punctuation
+        or a quotation, and unless `at_punctuation`, at a setting or time phrase too."""
         limit = min(self.hi, k + MAX_SUBJECT)
-        while k < limit and not self._ends_phrase(k):
+        while k < limit and not self._ends_phrase(k, at_punctuation):
             k += 1
         return k
 
@@ -843,20 +844,14 @@ class _Sentence:
         director of Safe Kids, a Brussels-based campaign group." (else `k` unchanged)."""
         if k + 1 >= self.hi or self.tokens[k].text != "," or self.tokens[k + 1].low not in _ARTICLES:
             return k
-        end = self._punctuation_end(k + 1)
+        end = self._phrase_end(k + 1, at_punctuation=True)
         return end if end < self.hi and self.tokens[end].text in _ADJUNCT_ENDS else k
 
-    def _punctuation_end(self, k: int) -> int:
-        limit = min(self.hi, k + MAX_SUBJECT)
-        while k < limit and self.tokens[k].quote is None and self.tokens[k].text not in ",;:.!?":
-            k += 1
-        return k
-
-    def _ends_phrase(self, k: int) -> bool:
+    def _ends_phrase(self, k: int, at_punctuation: bool = False) -> bool:
         tok = self.tokens[k]
         if tok.quote is not None or tok.text in ",;:.!?":
             return True
-        return tok.text.islower() and bool(SETTING_RE.match(self.text, tok.start)
+        return not at_punctuation and tok.text.islower() and bool(SETTING_RE.match(self.text, tok.start)
                                            or TIME_RE.match(self.text, tok.start))
 
     # -- offsets ----------------------------------------------------------------------------
