@@ -16,9 +16,12 @@ import logging
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 from index.attribution import DIRECT_SHARE, Candidate, ParagraphReading, read_paragraph
 from index.normalize import unify_marks
@@ -50,8 +53,9 @@ class Statement(BaseModel):
                                 description="The speaker as written here, e.g. 'They'")
 
 
-def extract_statements(paragraphs: Sequence[str]) -> list[Statement]:
-    """Statements found in `paragraphs` (paragraph i is number i + 1), in reading order."""
+def extract_statements(paragraphs: Sequence[str], docs: Sequence[Doc]) -> list[Statement]:
+    """Statements found in `paragraphs` (paragraph i is number i + 1), in reading order;
+    `docs` are their parses."""
     originals = list(paragraphs)
     texts = [unify_marks(p) for p in originals]
     quotes = find_quote_spans(originals)  # curly marks still tell opening from closing
