@@ -20,8 +20,8 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
 from bot.summary import summarize
-from index.features import REPORTING_VERBS
 from index.library import story_from_file
+from index.reporting import REPORTING_VERBS
 from index.story import Story
 from index.tokens import tokenize
 
@@ -44,8 +44,8 @@ def _sumy(story: Story, summarizer_cls: type, n: int) -> list[str]:
 
 
 def _measures(story: Story, chosen: list[str]) -> str:
-    ix = story.search
-    names = {n for facts in ix.facts for n in facts.names}
+    names = {e.text for s in story.sentences for e in s.entities
+             if e.label in {"PERSON", "ORG", "GPE", "NORP"}}
     text = " ".join(chosen)
     covered = sum(1 for n in names if n in text)
     heard = {st.speaker for st in story.statements if st.speaker and st.text in text}

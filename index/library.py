@@ -23,7 +23,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 from index.article import decode_article, parse_article, parse_article_text, read_article_bytes
 from index.catalogue import CATALOGUE_FILE, POSTINGS_GLOB, Catalogue, FileStamp, story_terms
 from index.errors import CorruptStoryError, LibraryError, StoryBotError, UnknownStoryError
+from index.sample import SAMPLE_ID, bundled_story
 from index.story import SCHEMA_VERSION, Story, StoryInfo, build_story, content_hash
 from index.tokens import tokenize
 
@@ -41,8 +41,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SAMPLE_FILE = "whatsapp-regret-ndtv-2019-11-21.txt"
-SAMPLE_ID = Path(SAMPLE_FILE).stem
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 CANDIDATES = 3  # at most this many stories go from the first stage to the answer engine,
 CLOSE = 0.9  # and only those within 10% of the best one's score (see `Library.candidates`)
@@ -127,13 +125,6 @@ def validate_id(story_id: str) -> str:
 def default_data_dir() -> Path:
     """The per-user data folder, used when neither --data-dir nor $STORYBOT_DATA_DIR is set."""
     return Path(platformdirs.user_data_dir("storybot", appauthor=False))
-
-
-def bundled_story() -> Story:
-    """The sample story shipped with the package: the default when the library is empty."""
-    data = resources.files("index").joinpath("data", SAMPLE_FILE).read_bytes()
-    article = parse_article(data, SAMPLE_FILE)
-    return build_story(article, SAMPLE_ID, content_hash(data), bundled=True)
 
 
 def story_from_file(path: Path) -> Story:

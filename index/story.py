@@ -20,8 +20,6 @@ from index.quotes import Statement, extract_statements
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
-    from index.search import StoryIndex
-
 # 3: sentences and named entities from spaCy's parse; 2: pysbd sentences, no entities.
 SCHEMA_VERSION = 3
 
@@ -87,13 +85,6 @@ class Story(BaseModel):
     @cached_property
     def sentence_by_id(self) -> dict[str, Sentence]:
         return {s.id: s for s in self.sentences}
-
-    @cached_property
-    def search(self) -> StoryIndex:
-        """The retrieval index, built on first use and kept with the story."""
-        from index.search import StoryIndex  # late import: search.py builds on this module
-
-        return StoryIndex(self)
 
     def paragraph(self, number: int) -> Paragraph:
         return self.paragraphs[number - 1]
