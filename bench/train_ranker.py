@@ -34,8 +34,7 @@ log = logging.getLogger(__name__)
 
 WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "bot" / "data" / "ranker.json"
 C = 1.0  # L2 strength; LOSO top-1 is flat from 0.3 to 3 (see docs/answer.md)
-# Thresholds: answer when P >= ANSWER_AT maximises right answers + right refusals on the
-# out-of-fold curve; hedge down to the P at which the best sentence is still right this often.
+# The hedged tier reaches down to the P at which the best sentence is still right this often.
 HEDGE_PRECISION = 0.25
 
 
@@ -94,6 +93,7 @@ class Outcome:
     top3: bool
     top: float
     second: float | None
+    answered: bool = False  # the reply's tier is "answer", under a calibration set later
 
 
 def outcome(e: Example, mean: np.ndarray, scale: np.ndarray, weights: np.ndarray) -> Outcome:
@@ -148,7 +148,9 @@ def _probe(cal: Calibration) -> RankerWeights:
 
 def thresholds(outcomes: list[Outcome], cal: Calibration) -> tuple[float, float]:
     """(answer_at, hedge_at) from the curve: the answer threshold where right answers plus
-    right refusals peak; the hedge threshold the lowest P at which the best sentence is
+    right refusals peak (as many replies right as can be, in the labelled sets' mix of two
+    answerable questions to one not; weighing both kinds equally answered only 44% of the
+    answerable ones, see docs/answer.md); the hedge threshold the lowest P at which the best sentence is
     still right at least HEDGE_PRECISION of the time."""
     probe = _probe(cal)
     rows = curve(outcomes, cal)
@@ -164,20 +166,35 @@ def thresholds(outcomes: list[Outcome], cal: Calibration) -> tuple[float, float]
     return answer_at, hedge_at
 
 
-def figures(outcomes: list[Outcome], model: RankerWeights) -> dict[str, float]:
+def figures(outcomes: list[Outcome]) -> dict[str, float]:
     """The scorer's figures: top-1/top-3 count only confident answers."""
     answerable = [o for o in outcomes if not o.example.item.unanswerable]
     unanswerable = [o for o in outcomes if o.example.item.unanswerable]
-    answers = {id(o): model.confidence(model.probability(o.top, o.second)) == "answer"
-               for o in outcomes}
     return {
         "rank_top1": _mean(o.top1 for o in answerable),
         "rank_top3": _mean(o.top3 for o in answerable),
-        "top1": _mean(o.top1 and answers[id(o)] for o in answerable),
-        "top3": _mean(o.top3 and answers[id(o)] for o in answerable),
-        "abstain": _mean(not answers[id(o)] for o in unanswerable),
+        "top1": _mean(o.top1 and o.answered for o in answerable),
+        "top3": _mean(o.top3 and o.answered for o in answerable),
+        "abstain": _mean(not o.answered for o in unanswerable),
         "answerable": len(answerable), "unanswerable": len(unanswerable),
     }
+
+
+def decide(outcomes: list[Outcome], model: RankerWeights) -> list[Outcome]:
+    for o in outcomes:
+        o.answered = model.confidence(model.probability(o.top, o.second)) == "answer"
+    return outcomes
+
+
+def decide_held_out(oof: list[Outcome]) -> None:
+    """Each story's tiers under a calibration and thresholds fitted on the other stories'
+    held-out outcomes, so that abstention too is measured on stories it never saw."""
+    for story_id in {o.example.story_id for o in oof}:
+        rest = [o for o in oof if o.example.story_id != story_id]
+        cal = calibrate(rest)
+        answer_at, hedge_at = thresholds(rest, cal)
+        probe = _probe(cal).model_copy(update={"answer_at": answer_at, "hedge_at": hedge_at})
+        decide([o for o in oof if o.example.story_id == story_id], probe)
 
 
 def _mean(values: object) -> float:
@@ -204,6 +221,7 @@ def train(pool: list[Example]) -> tuple[RankerWeights, list[Outcome]]:
     """The shipped model (fitted on the whole pool) and the LOSO outcomes behind its
     calibration and thresholds."""
     oof = leave_one_story_out(pool)
+    decide_held_out(oof)
     cal = calibrate(oof)
     answer_at, hedge_at = thresholds(oof, cal)
     mean, scale, weights = fit(pool)
@@ -233,25 +251,51 @@ def _print_table(title: str, rows: dict[str, dict[str, float]]) -> None:
 
 
 
+def _print_misses(outcomes: list[Outcome], model: RankerWeights) -> None:
+    print("\nLOSO misses (training pool only)")
+    for o in outcomes:
+        item = o.example.item
+        p = model.probability(o.top, o.second)
+        answered = model.confidence(p) == "answer"
+        if item.unanswerable and not answered or not item.unanswerable and o.top1 and answered:
+            continue
+        ix = story_index(item.story)
+        scores = ((o.example.x - np.array(model.mean)) / np.array(model.scale)) @ np.array(model.weights)
+        best = int(np.argmax(scores))
+        gold = [i for i, y in enumerate(o.example.y) if y]
+        rank = sorted(range(len(scores)), key=lambda i: -scores[i])
+        where = [rank.index(g) + 1 for g in gold]
+        print(f"[{item.story.id[:18]}] {item.question!r} p={p:.2f} "
+              f"{'UNANS' if item.unanswerable else f'gold rank {where}'}\n"
+              f"    got: {ix.sentences[best].text[:150]!r}")
+        if gold:
+            print(f"   gold: {ix.sentences[gold[0]].text[:150]!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
+    parser.add_argument("--misses", action="store_true",
+                        help="also list the LOSO misses of the training pool (never the blind sets)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     pool, blind = load_pool({})
     model, oof = train(pool)
-    _print_table("Leave-one-story-out (each story scored by a model that never saw it)",
-                 {name: figures(found, model) for name, found in by_set(oof).items()})
+    _print_table("Leave-one-story-out: each story ranked, calibrated and thresholded by "
+                 "models fitted without it",
+                 {name: figures(found) for name, found in by_set(oof).items()})
     shipped_outcomes = {name: [outcome(e, np.array(model.mean), np.array(model.scale),
                                        np.array(model.weights)) for e in found]
                         for name, found in blind.items()}
     _print_table("Blind sets (never trained on), shipped model",
-                 {name: figures(found, model) for name, found in shipped_outcomes.items()})
+                 {name: figures(decide(found, model)) for name, found in shipped_outcomes.items()})
     print(f"\nAbstention curve (LOSO, n={len(oof)}): answer_at={model.answer_at} "
           f"hedge_at={model.hedge_at}")
     print(f"{'P >=':>5} {'answered right':>15} {'refused right':>14} {'precision':>10}")
     for t, right, refused, precision in curve(oof, model.calibration):
         print(f"{t:5.2f} {right:15.3f} {refused:14.3f} {precision:10.3f}")
+    if args.misses:
+        _print_misses(oof, model)
     if not args.dry_run:
         WEIGHTS_FILE.write_text(model.model_dump_json(indent=1) + "\n", encoding="utf-8")
         print(f"\nwrote {WEIGHTS_FILE}")

@@ -21,8 +21,10 @@ FEATURES = (
     "bias",
     "bm25_sentence", "bm25_paragraph", "bm25_top",
     "cover_sentence", "cover_near", "cover_paragraph", "rarest_found",
+    "content_sentence", "content_near", "pairs_found",
     "story_cover", "content_missing",
-    "typed_question", "type_found", "type_person", "type_org", "number_found",
+    "typed_question", "type_found", "type_person", "type_org", "type_date", "type_place",
+    "type_amount", "number_found",
     "speaker_asked", "speaker_said", "said_question_statement",
     "statement", "quotation", "lead", "length",
 )
@@ -47,6 +49,7 @@ def candidate_features(q: Question, ix: StoryIndex) -> list[list[float]]:
     said = _speaker_sentences(q, ix)
     statements = _statement_kinds(ix)
     rarest = max(weights.values(), default=1.0) or 1.0
+    pairs = set(zip(terms, terms[1:]))
     rows = []
     for i, sentence in enumerate(ix.sentences):
         own = ix.sentence_sets[i] | ix.speaker_sets[i]
@@ -54,16 +57,22 @@ def candidate_features(q: Question, ix: StoryIndex) -> list[list[float]]:
         paragraph = ix.paragraph_sets[sentence.paragraph - 1]
         labels = _new_entity_labels(sentence.entities, set(terms))
         kind = statements.get(i)
+        content_total = sum(content.values()) or 1.0
         rows.append([
             1.0,
             sent[i], para[sentence.paragraph - 1], float(i == top),
             _share(weights, own, total), _share(weights, near, total),
             _share(weights, paragraph, total),
             max((w for t, w in weights.items() if t in own), default=0.0) / rarest,
+            _share(content, own, content_total), _share(content, near, content_total),
+            _pairs_found(pairs, ix.sentence_terms[i]),
             story_cover, content_missing,
             float(bool(q.labels)), float(bool(labels & q.labels)),
             float(q.kind == "who" and bool(labels & _LABELS_PERSON)),
             float(q.kind == "who" and bool(labels & _LABELS_ORG)),
+            float(q.kind == "when" and bool(labels & q.labels)),
+            float(q.kind == "where" and bool(labels & q.labels)),
+            float(q.kind in ("how_many", "how_much") and bool(labels & q.labels)),
             float(q.kind in ("how_many", "how_much") and bool(_DIGIT.search(sentence.text))),
             float(q.speaker is not None), float(i in said),
             float(q.kind == "said" and kind is not None),
@@ -71,6 +80,13 @@ def candidate_features(q: Question, ix: StoryIndex) -> list[list[float]]:
             float(i == 0), math.log1p(len(ix.sentence_terms[i])) / 4,
         ])
     return rows
+
+
+def _pairs_found(pairs: set[tuple[str, str]], terms: list[str]) -> float:
+    """Share of the question's adjacent term pairs that stand together in the sentence."""
+    if not pairs:
+        return 0.0
+    return len(pairs & set(zip(terms, terms[1:]))) / len(pairs)
 
 
 def _normalised(scores: list[float]) -> list[float]:

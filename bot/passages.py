@@ -24,14 +24,15 @@ _CACHE_SIZE = 64
 # Openings that point back to the sentence before ("They also claimed..."): shown with it.
 _REFERENCE_OPENINGS = ("they ", "it ", "he ", "she ", "this ", "these ", "those ", "that ",
                        "such ", "his ", "her ", "its ", "their ")
-_cache: OrderedDict[tuple[str, str], StoryIndex] = OrderedDict()
+_cache: OrderedDict[int, StoryIndex] = OrderedDict()
 
 
 def story_index(story: Story) -> StoryIndex:
-    """The index of `story`, from a small cache keyed by id and content."""
-    key = (story.id, story.info.content_hash)
+    """The index of `story`, from a small cache of the stories last asked about (keyed by
+    the object: a story re-read or rebuilt is a new object and gets a new index)."""
+    key = id(story)
     ix = _cache.get(key)
-    if ix is None:
+    if ix is None or ix.story is not story:
         ix = _cache[key] = StoryIndex(story)
         if len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)

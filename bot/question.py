@@ -15,7 +15,6 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from index.normalize import normalize
-from index.reporting import REPORTING_VERBS
 from index.tokens import STOP_WORDS, tokenize
 
 Kind = Literal["who", "when", "where", "how_many", "how_much", "which", "said", "why", "how",
@@ -39,18 +38,30 @@ _WH = {"who": "who", "whom": "who", "whose": "who", "when": "when", "where": "wh
 _WHEN_NOUNS = frozenset({"date", "day", "year", "month", "time"})
 # Kinds whose frame words ("how many", "what year") say what is asked, not about what.
 _FRAMED = frozenset({"how_many", "how_much", "when"})
-_SPEECH = "|".join(sorted(set(REPORTING_VERBS) | {"think", "thinks", "thought", "want", "wants",
-                                          "believe", "believes", "feel", "feels"}, key=len,
-                          reverse=True))
-# "What did X say (about Y)?", "What is X saying", "according to X": X is the asked speaker.
+# The verbs with which a question asks what someone said, thought or wanted (the question
+# has no parse to find them by).
+_SPEECH = ("say|says|said|saying|tell|tells|told|telling|claim|claims|claiming|argue|argues|"
+           "arguing|deny|denies|denying|admit|admits|suggest|suggests|suggesting|recommend|"
+           "recommends|predict|predicts|warn|warns|warning|insist|insists|blame|blames|blaming|"
+           "accuse|accuses|accusing|respond|responds|react|reacts|feel|feels|think|thinks|"
+           "believe|believes|want|wants|wanting|ask|asks|asking|describe|describes|promise|"
+           "promises|promising|propose|proposes|demand|demands|demanding|allege|alleges|"
+           "alleging|reply|replies|expect|expects|mean|means|urge|urges|urging")
+_WHO = r"(?P<who>(?:the\s+)?[\w.'-]+(?:\s+[\w.'-]+){0,4}?)"
+_AUX_WORDS = "did|does|do|has|have|had|is|was|are|were|will|would"
+# "What did X say (about Y)?", "How many jobs did X say ...", "according to X": X is the
+# asked speaker; the rest of the question is what it is about.
 _SPEAKER = (
-    re.compile(rf"^(?:what|how|did|does|has|have|was|is)\s+(?:did\s+|does\s+|has\s+|have\s+|"
-               rf"is\s+|was\s+)?(?P<who>[\w.' -]+?)\s+(?:{_SPEECH}|saying|claiming|arguing)\b"
-               rf"(?P<rest>.*)$"),
-    re.compile(r"^(?P<rest0>.*?)\baccording\s+to\s+(?P<who>[\w.' -]+?)(?:,|$)(?P<rest>.*)$"),
-    re.compile(r"^what\s+(?:is|was)\s+(?P<who>[\w.' -]+?)'s?\s+(?:response|reaction|view|"
-               r"position|statement|comment)\b(?P<rest>.*)$"),
+    re.compile(rf"^(?P<before>.*?)\b(?:{_AUX_WORDS})\s+{_WHO}\s+(?:{_SPEECH})\b(?P<rest>.*)$"),
+    re.compile(rf"^(?P<before>.*?)\baccording\s+to\s+{_WHO}(?=\s*(?:,|$)|\s+(?:who|what|when|"
+               rf"where|why|how|which|{_AUX_WORDS})\b)(?P<rest>.*)$"),
+    re.compile(rf"^(?P<before>what\s+(?:is|was))\s+{_WHO}'s?\s+(?:response|reaction|view|position|"
+               rf"statement|comment)\b(?P<rest>.*)$"),
 )
+# Words that cannot stand in a speaker's name: a wh-word or auxiliary means the match ran
+# over the question's own frame ("how many users does X say").
+_NOT_SPEAKERS = frozenset({"who", "what", "when", "where", "why", "how", "which", "many", "much",
+                           *_AUX})
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b")
 _MARKDOWN = re.compile(r"(\*\*|__|~~|\|\||\*|_|`+)")
 _WORD = re.compile(r"[A-Za-z][\w'&.-]*")
@@ -115,15 +126,18 @@ def _speaker(low: str) -> tuple[str | None, str]:
     """Who the question asks about as a speaker, and the rest of the question."""
     for pattern in _SPEAKER:
         match = pattern.match(low)
-        if match and tokenize(match.group("who")):
-            who = re.sub(r"^(?:the|a|an)\s+", "", match.group("who").strip())
-            before = match.groupdict().get("rest0") or ""
-            return who, f"{before} {match.group('rest')}".strip(" ,")
+        who = match.group("who") if match else ""
+        if match and tokenize(who) and not set(who.split()) & _NOT_SPEAKERS:
+            who = re.sub(r"^(?:the|a|an)\s+", "", who.strip())
+            return who, f"{match.group('before')} {match.group('rest')}".strip(" ,")
     return None, low
 
 
 def _kind(low: str, speaker: str | None) -> Kind:
     tokens = low.split()
+    if speaker is not None and (not tokens or tokens[0] in {"what", "how"} and tokens[1:2] != ["many"]
+                                and tokens[1:2] != ["much"]):
+        return "said"
     for this, after in pairwise(tokens):
         if this == "how" and after in _HOW:
             return _HOW[after]  # type: ignore[return-value]

@@ -17,7 +17,8 @@ import Stemmer
 from index.normalize import normalize
 
 # The Snowball project's English stop list (the one its stemmer is designed with), plus
-# question auxiliaries that carry no topic ("did", "does") and contraction leftovers.
+# question auxiliaries that carry no topic ("did", "does"), contraction leftovers, and
+# chat spellings of the question words ("whats").
 STOP_WORDS = frozenset(
     """
     i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
@@ -31,7 +32,7 @@ STOP_WORDS = frozenset(
     against between into through during before after above below to from up down in out on
     off over under again further then once here there when where why how all any both each
     few more most other some such no nor not only own same so than too very s t can will just
-    don should now d ll m o re ve y also
+    don should now d ll m o re ve y also whats wheres whos hows
     """.split()
 )
 
