@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import pairwise
 
 from bot.lookup import statements_by
 from bot.passages import StoryIndex
@@ -49,7 +50,7 @@ def candidate_features(q: Question, ix: StoryIndex) -> list[list[float]]:
     said = _speaker_sentences(q, ix)
     statements = _statement_kinds(ix)
     rarest = max(weights.values(), default=1.0) or 1.0
-    pairs = set(zip(terms, terms[1:]))
+    pairs = set(pairwise(terms))
     rows = []
     for i, sentence in enumerate(ix.sentences):
         own = ix.sentence_sets[i] | ix.speaker_sets[i]
@@ -86,7 +87,7 @@ def _pairs_found(pairs: set[tuple[str, str]], terms: list[str]) -> float:
     """Share of the question's adjacent term pairs that stand together in the sentence."""
     if not pairs:
         return 0.0
-    return len(pairs & set(zip(terms, terms[1:]))) / len(pairs)
+    return len(pairs & set(pairwise(terms))) / len(pairs)
 
 
 def _normalised(scores: list[float]) -> list[float]:
