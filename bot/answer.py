@@ -114,10 +114,8 @@ def _reply(question: str, q: Question, best: Ranked, confidence: Confidence, n_s
 
 
 def _with_context(story: Story, index: int) -> list[int]:
-    """The sentence, after the one before it in its paragraph when it leans on it."""
-    sentences = story.sentences
-    leans = index > 0 and sentences[index - 1].paragraph == sentences[index].paragraph \
-        and leans_on_previous(sentences[index].text)
+    """The sentence, after the one before it when it leans on it ("They want...")."""
+    leans = index > 0 and leans_on_previous(story.sentences[index].text)
     return [index - 1, index] if leans else [index]
 
 

@@ -138,9 +138,11 @@ def _kind(low: str, speaker: str | None) -> Kind:
     if speaker is not None and (not tokens or tokens[0] in {"what", "how"} and tokens[1:2] != ["many"]
                                 and tokens[1:2] != ["much"]):
         return "said"
-    for this, after in pairwise(tokens):
+    for k, (this, after) in enumerate(pairwise(tokens)):
         if this == "how" and after in _HOW:
             return _HOW[after]  # type: ignore[return-value]
+        if this == "how" and tokens[k + 2: k + 3] and tokens[k + 2] in _AUX and after not in _AUX:
+            return "how_many"  # "how cold did it get", "how tall is it": a measurement
     first = tokens[0] if tokens else ""
     if first in {"what", "which"} and len(tokens) > 1 and tokens[1] in _WHEN_NOUNS:
         return "when"

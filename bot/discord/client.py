@@ -14,6 +14,8 @@ from bot.commands import StoryBot
 from bot.discord.cogs import COGS
 from bot.discord.cogs.common import WorkBudget
 from bot.discord.errors import StoryTree
+from index.errors import StoryBotError
+from index.language import pipeline
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,15 @@ def tune_for_latency() -> None:
     gc.freeze()
 
 
+def load_language_model() -> None:
+    """Load spaCy's model at start-up, before the heap is frozen, so that the first
+    /story add does not wait a second for it; without it, answering still works."""
+    try:
+        pipeline()
+    except StoryBotError as exc:
+        log.warning("adding stories will fail: %s", exc)
+
+
 def intents() -> discord.Intents:
     """Servers and messages, nothing privileged (no Message Content, members or presences)."""
     chosen = discord.Intents.none()
@@ -63,6 +74,7 @@ class StoryBotClient(commands.Bot):
         self.work_budget = work_budget or WorkBudget()
 
     async def setup_hook(self) -> None:
+        load_language_model()
         tune_for_latency()
         for cog in COGS:
             await self.add_cog(cog(self))
