@@ -16,7 +16,6 @@ from bot.ranker import shipped
 from index.library import bundled_story
 from tests.story_factory import BRIDGE, ORCHARD, bridge_with_statements, make_story
 
-
 # A case the learned ranker gets wrong today: strict, so a model that gets it right fails
 # the test until the mark is removed. The measured figures are in docs/answer.md.
 MISS = pytest.mark.xfail(strict=True, reason="a miss of the learned ranker (docs/answer.md)")
