@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot.log_level import LOG_LEVEL_VARIABLE, check_log_level
 from index.errors import StoryBotError
 
 log = logging.getLogger("storybot")
@@ -27,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="storybot", description="Answer questions about news stories with cited sentences."
     )
-    parser.add_argument("--data-dir", help="story library folder (default: $STORYBOT_DATA_DIR "
+    parser.add_argument("--data-dir", type=_folder,
+                        help="story library folder (default: $STORYBOT_DATA_DIR "
                         "or the per-user data folder)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -48,12 +50,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return PIPE_CLOSED
 
 
+def _folder(value: str) -> str:
+    if not value.strip():  # Path("") is the working directory: never what was meant
+        raise argparse.ArgumentTypeError("needs a folder, not an empty string")
+    return value
+
+
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
     try:
+        _setup_logging(args.verbose)
         return int(args.run(args) or 0)
     except StoryBotError as exc:
         print(f"storybot: {exc}", file=sys.stderr)
@@ -61,6 +68,18 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("storybot: interrupted", file=sys.stderr)
         return 130
+
+
+def _setup_logging(verbose: bool) -> None:
+    """WARNING, or STORYBOT_LOG_LEVEL when set; ``-v`` shows at least INFO."""
+    level = os.environ.get(LOG_LEVEL_VARIABLE, "").strip() or "WARNING"
+    try:
+        level = check_log_level(level)
+    except ValueError as exc:
+        raise StoryBotError(f"{LOG_LEVEL_VARIABLE}: {exc}") from None
+    if verbose and level in ("WARNING", "ERROR"):
+        level = "INFO"
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
 def _discard_stdout() -> None:
