@@ -46,6 +46,12 @@ def describe(interaction: discord.Interaction) -> str:
             f"channel {interaction.channel_id})")
 
 
+def one_line(exc: BaseException) -> str:
+    """``exc`` in one line for the log: its type and the first line of its message."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0][:300]}" if text else type(exc).__name__
+
+
 class StoryTree(app_commands.CommandTree):
     """The command tree with one polite error handler for every command."""
 
