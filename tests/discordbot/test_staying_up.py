@@ -15,17 +15,19 @@ from typing import Any
 import discord
 import pytest
 
-from bot.commands import StoryBot
+from bot.commands import Reply, StoryBot
 from bot.discord import client as client_module
 from bot.discord.client import StoryBotClient
 from bot.discord.runner import INTENTS_REFUSED, Backoff, keep_running
 from bot.settings import ConfigError
 from tests.discordbot.storybot_helpers import (
+    CALLBACK_ROUTE,
     REPLY_ROUTE,
     THAROOR,
+    answer_of,
     text_of,
 )
-from tests.fake_discord import FakeDiscord
+from tests.fake_discord import EPHEMERAL, HUNG_UP, FakeDiscord
 
 QUESTION = "who heads the committee?"
 FAST = Backoff(base=0.05, cap=0.2)
@@ -178,6 +180,83 @@ def test_backoff_doubles_with_jitter_up_to_its_cap_and_resets() -> None:
     assert backoff.next_delay() <= 1.0
 
 
+# -- replies Discord refuses ---------------------------------------------------------------
+
+
+async def test_a_mention_reply_refused_for_its_embed_is_sent_as_plain_text(
+    fake_discord: FakeDiscord, client: StoryBotClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_discord.refuse_embeds(1)
+    message = await answers_a_mention(fake_discord)
+    assert not message.get("embeds") and THAROOR in message["content"]
+    assert [r.status for r in fake_discord.requests if r.route == REPLY_ROUTE] == [400, 200]
+    assert len(warnings_of(caplog, "refused a reply with embeds")) == 1
+
+
+async def test_a_command_reply_refused_for_its_embed_is_sent_as_plain_text(
+    fake_discord: FakeDiscord, client: StoryBotClient
+) -> None:
+    fake_discord.refuse_embeds(1)
+    ix = await fake_discord.dispatch_command("ask", {"question": QUESTION})
+    message = await answer_of(fake_discord, ix)
+    assert not message.get("embeds") and THAROOR in message["content"]
+    assert [r.status for r in fake_discord.requests if r.route == CALLBACK_ROUTE] == [400, 200]
+
+
+async def test_a_reply_refused_twice_is_logged_and_the_bot_keeps_answering(
+    fake_discord: FakeDiscord, client: StoryBotClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_discord.fail_next(2, status=400, route=REPLY_ROUTE)
+    await fake_discord.dispatch_message(QUESTION, mention_bot=True)
+    await fake_discord.wait_for_requests(lambda r: r.route == REPLY_ROUTE, 2)
+    await answers_a_mention(fake_discord)
+    assert [r.status for r in fake_discord.requests if r.route == REPLY_ROUTE] == [400, 400, 200]
+    [lost] = warnings_of(caplog, "could not reply in channel")
+    assert "400 Bad Request" in lost.getMessage() and "\n" not in lost.getMessage()
+
+
+# -- errors outside a command's own code ---------------------------------------------------
+
+
+async def test_an_error_in_a_check_gets_the_polite_reply(
+    fake_discord: FakeDiscord, client: StoryBotClient, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch, unretrieved: list[dict[str, Any]],
+) -> None:
+    # Raised before the command runs, so discord.py does not wrap it in an AppCommandError.
+    def broken(user_id: int) -> None:
+        raise RuntimeError("budget exploded")
+
+    monkeypatch.setattr(client.work_budget, "spend", broken)
+    ix = await fake_discord.dispatch_command("ask", {"question": QUESTION})
+    message = await answer_of(fake_discord, ix)
+    assert message["flags"] & EPHEMERAL and "Sorry, something went wrong" in text_of(message)
+    assert "budget exploded" not in text_of(message)
+    [logged] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert "unexpected error in /ask" in logged.getMessage() and logged.exc_info is not None
+    caplog.clear()
+    assert collected(unretrieved) == []
+
+
+async def test_an_error_reply_that_cannot_be_sent_is_logged_not_left_in_a_task(
+    fake_discord: FakeDiscord, client: StoryBotClient, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch, unretrieved: list[dict[str, Any]],
+) -> None:
+    ask = client.service.ask
+
+    def broken(*_: object) -> Reply:
+        raise RuntimeError("engine exploded")
+
+    monkeypatch.setattr(client.service, "ask", broken)
+    fake_discord.hang_up_next(1, route=CALLBACK_ROUTE)  # the "sorry" meets a dropped connection
+    await fake_discord.dispatch_command("ask", {"question": QUESTION})
+    await fake_discord.wait_for_request(lambda r: r.route == CALLBACK_ROUTE and r.status == HUNG_UP)
+    await wait_for_log(caplog, "could not report an error")
+    caplog.clear()  # the engine's error, logged as it should be
+    assert collected(unretrieved) == []
+    monkeypatch.setattr(client.service, "ask", ask)
+    await answers_a_mention(fake_discord)
+
+
 async def test_closing_just_after_connecting_leaves_nothing_in_a_task(
     fake_discord: FakeDiscord, tmp_path: Path, unretrieved: list[dict[str, Any]]
 ) -> None:
@@ -191,3 +270,31 @@ async def test_closing_just_after_connecting_leaves_nothing_in_a_task(
     await asyncio.wait_for(running, 5)
     await asyncio.sleep(0.4)  # past the ready timer
     assert collected(unretrieved) == []
+
+
+async def test_work_outliving_a_failed_acknowledgement_is_not_left_in_a_task(
+    fake_discord: FakeDiscord, client: StoryBotClient, caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch, unretrieved: list[dict[str, Any]],
+) -> None:
+    def slow_then_broken(*_: object) -> Reply:
+        import time
+
+        time.sleep(1.3)  # past the 1 s after which the bot acknowledges ("thinking…")
+        raise RuntimeError("engine exploded late")
+
+    monkeypatch.setattr(client.service, "ask", slow_then_broken)
+    # The logged error's traceback would keep the work's task alive past the test's look.
+    monkeypatch.setattr(logging.getLogger("bot.discord.errors"), "disabled", True)
+    fake_discord.hang_up_next(1, route=CALLBACK_ROUTE)  # the acknowledgement is lost
+    ix = await fake_discord.dispatch_command("ask", {"question": QUESTION})
+    message = await answer_of(fake_discord, ix, timeout=3)  # the sorry, within the 3 s
+    assert "Sorry, something went wrong" in text_of(message)
+    await asyncio.sleep(0.6)  # the work ends, raising, with no one waiting for it
+    assert collected(unretrieved) == []
+
+
+async def wait_for_log(caplog: pytest.LogCaptureFixture, text: str, timeout: float = 3.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not any(text in r.getMessage() for r in caplog.records):
+            await asyncio.sleep(0.01)
+
