@@ -15,6 +15,7 @@ import discord
 
 from bot.commands import StoryBot
 from bot.discord.client import StoryBotClient
+from bot.discord.cogs.common import WorkBudget
 from bot.discord.errors import one_line
 from bot.settings import HOW_TO_SET_TOKEN, ConfigError, Settings
 from index.errors import StoryBotError
@@ -145,12 +146,13 @@ async def _session(client: StoryBotClient, token: str, stop: asyncio.Event) -> E
 
 async def serve(settings: Settings, token: str) -> None:
     """Run the bot until SIGINT or SIGTERM, reconnecting after failures; close cleanly."""
-    service = StoryBot(settings.data_dir)  # loaded once, kept across reconnections
+    # Kept across reconnections: the library is loaded once, a user's budget is not reset.
+    service, budget = StoryBot(settings.data_dir), WorkBudget()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, _stop, stop, sig)
-    await keep_running(lambda: StoryBotClient(service), token, stop)
+    await keep_running(lambda: StoryBotClient(service, budget), token, stop)
     log.info("StoryBot stopped")
 
 
