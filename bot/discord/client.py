@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.commands import StoryBot
 from bot.discord.cogs import COGS
 from bot.discord.cogs.common import WorkBudget
-from bot.discord.errors import StoryTree
+from bot.discord.errors import StoryTree, one_line
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +70,8 @@ def tolerant(event: str, parse: Parser) -> Parser:
             parse(data)
         except Exception as exc:  # noqa: BLE001 -- any parse failure: the event is skipped
             # The payload is not logged: it holds users' messages.
-            log.warning("skipped a %s event that discord.py could not parse (%s: %s)",
-                        event, type(exc).__name__, exc)
+            log.warning("skipped a %s event that discord.py could not parse (%s)",
+                        event, one_line(exc))
 
     return guarded
 
