@@ -182,3 +182,25 @@ async def test_every_failure_of_sync_is_one_line(
     assert proc.returncode == 1
     assert stderr.count("\n") == 1 and stderr.startswith("storybot: "), stderr
     assert expected in stderr and fake_discord.token not in stderr
+
+
+async def test_storybot_run_survives_a_failed_first_connect_and_a_malformed_event(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    fake_discord.fail_gateway_connects(1, status=502)
+    proc = await storybot_against(fake_discord, tmp_path, "run")
+    try:
+        await fake_discord.wait_until(lambda: fake_discord.identify_count == 1, timeout=20)
+        await fake_discord.dispatch_malformed("MESSAGE_CREATE", "mentions", {"id": "1"})
+        asked = await fake_discord.dispatch_message("who heads the committee?", mention_bot=True)
+        reply = await fake_discord.wait_for_request(
+            lambda r: r.route == "/channels/{channel_id}/messages" and r.status == 200, 10)
+        proc.send_signal(signal.SIGTERM)
+    finally:
+        log = await finished(proc)
+    assert str(reply.json["message_reference"]["message_id"]) == asked["id"]
+    assert "Shashi Tharoor" in reply.json["embeds"][0]["description"]
+    assert proc.returncode == 0 and "StoryBot stopped" in log
+    assert log.count("disconnected from Discord (WSServerHandshakeError: 502") == 1
+    assert log.count("skipped a MESSAGE_CREATE event") == 1
+    assert fake_discord.token not in log
