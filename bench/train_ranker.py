@@ -27,7 +27,7 @@ from bench.labelled import Item, hit, load, sets
 from bot.candidates import FEATURES, candidate_features
 from bot.passages import story_index
 from bot.question import analyze
-from bot.ranker import Calibration, RankerWeights
+from bot.ranker import CALIBRATION_INPUTS, Calibration, RankerWeights
 from index.story import Story
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ class Outcome:
     top3: bool
     top: float
     second: float | None
+    row: list[float]  # the best candidate's features
     answered: bool = False  # the reply's tier is "answer", under a calibration set later
 
 
@@ -101,7 +102,8 @@ def outcome(e: Example, mean: np.ndarray, scale: np.ndarray, weights: np.ndarray
     order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
     right = [bool(e.y[i]) for i in order[:3]]
     return Outcome(e, bool(right[:1] and right[0]), any(right), float(scores[order[0]]),
-                   float(scores[order[1]]) if len(order) > 1 else None)
+                   float(scores[order[1]]) if len(order) > 1 else None,
+                   [float(v) for v in e.x[order[0]]])
 
 
 def leave_one_story_out(pool: list[Example]) -> list[Outcome]:
@@ -116,12 +118,13 @@ def leave_one_story_out(pool: list[Example]) -> list[Outcome]:
 
 
 def calibrate(outcomes: list[Outcome]) -> Calibration:
-    """P(the best sentence answers) from its score and margin, fitted on held-out outcomes."""
-    x = np.array([[o.top, o.top - (o.second if o.second is not None else o.top)] for o in outcomes])
+    """P(the best sentence answers) from `CALIBRATION_INPUTS`, fitted on held-out outcomes."""
+    probe = Calibration(weights=[0.0] * len(CALIBRATION_INPUTS), bias=0.0)
+    x = np.array([probe.inputs(o.top, o.second, o.row) for o in outcomes])
     y = np.array([o.top1 for o in outcomes], dtype=float)
     model = LogisticRegression(C=10.0).fit(x, y)
-    return Calibration(top=float(model.coef_[0][0]), margin=float(model.coef_[0][1]),
-                       bias=float(model.intercept_[0]))
+    return Calibration(weights=[round(float(w), 6) for w in model.coef_[0]],
+                       bias=round(float(model.intercept_[0]), 6))
 
 
 def curve(outcomes: list[Outcome], cal: Calibration) -> list[tuple[float, float, float, float]]:
@@ -132,9 +135,9 @@ def curve(outcomes: list[Outcome], cal: Calibration) -> list[tuple[float, float,
     for t in np.arange(0.05, 0.96, 0.05):
         answerable = [o for o in outcomes if not o.example.item.unanswerable]
         unanswerable = [o for o in outcomes if o.example.item.unanswerable]
-        right = sum(o.top1 and probe.probability(o.top, o.second) >= t for o in answerable)
-        refused = sum(probe.probability(o.top, o.second) < t for o in unanswerable)
-        answered = sum(probe.probability(o.top, o.second) >= t for o in outcomes)
+        right = sum(o.top1 and probe.probability(o.top, o.second, o.row) >= t for o in answerable)
+        refused = sum(probe.probability(o.top, o.second, o.row) < t for o in unanswerable)
+        answered = sum(probe.probability(o.top, o.second, o.row) >= t for o in outcomes)
         rows.append((round(float(t), 2), right / max(len(answerable), 1),
                      refused / max(len(unanswerable), 1), right / max(answered, 1)))
     return rows
@@ -159,7 +162,7 @@ def thresholds(outcomes: list[Outcome], cal: Calibration) -> tuple[float, float]
     answer_at = max(rows, key=lambda r: (r[1] * n_ans + r[2] * n_un, -r[0]))[0]
     hedge_at = answer_at
     for t in np.arange(answer_at - 0.05, 0.0, -0.05):
-        band = [o for o in outcomes if t <= probe.probability(o.top, o.second) < answer_at]
+        band = [o for o in outcomes if t <= probe.probability(o.top, o.second, o.row) < answer_at]
         if band and sum(o.top1 for o in band) / len(band) < HEDGE_PRECISION:
             break
         hedge_at = round(float(t), 2)
@@ -182,7 +185,7 @@ def figures(outcomes: list[Outcome]) -> dict[str, float]:
 
 def decide(outcomes: list[Outcome], model: RankerWeights) -> list[Outcome]:
     for o in outcomes:
-        o.answered = model.confidence(model.probability(o.top, o.second)) == "answer"
+        o.answered = model.confidence(model.probability(o.top, o.second, o.row)) == "answer"
     return outcomes
 
 
@@ -255,7 +258,7 @@ def _print_misses(outcomes: list[Outcome], model: RankerWeights) -> None:
     print("\nLOSO misses (training pool only)")
     for o in outcomes:
         item = o.example.item
-        p = model.probability(o.top, o.second)
+        p = model.probability(o.top, o.second, o.row)
         answered = model.confidence(p) == "answer"
         if item.unanswerable and not answered or not item.unanswerable and o.top1 and answered:
             continue

@@ -84,13 +84,13 @@ def answer(question: str, stories: Sequence[Story], model: RankerWeights | None 
 
 
 def rank(story: Story, q: Question, weights: RankerWeights) -> Ranked:
-    ix = story_index(story)
-    scores = [weights.score(row) for row in candidate_features(q, ix)]
+    rows = candidate_features(q, story_index(story))
+    scores = [weights.score(row) for row in rows]
     order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
     if not order:
         return Ranked(story, [], 0.0)
     second = scores[order[1]] if len(order) > 1 else None
-    return Ranked(story, order, weights.probability(scores[order[0]], second))
+    return Ranked(story, order, weights.probability(scores[order[0]], second, rows[order[0]]))
 
 
 # -- the reply -------------------------------------------------------------------------------

@@ -22,10 +22,22 @@ from bot.candidates import FEATURES
 Confidence = Literal["answer", "hedge", "none"]
 
 
+# What the calibration reads: the best candidate's score, its lead over the second, and
+# two question-level features (how much of the question the story covers at all).
+CALIBRATION_INPUTS = ("top", "margin", "story_cover", "content_missing")
+
+
 class Calibration(BaseModel):
-    top: float = Field(description="Weight of the best candidate's score")
-    margin: float = Field(description="Weight of its lead over the second best")
+    """Logistic weights over `CALIBRATION_INPUTS`, in that order."""
+
+    weights: list[float] = Field(min_length=len(CALIBRATION_INPUTS),
+                                 max_length=len(CALIBRATION_INPUTS))
     bias: float
+
+    def inputs(self, top: float, second: float | None, row: list[float]) -> list[float]:
+        margin = top - second if second is not None else 0.0
+        named = dict(zip(FEATURES, row))
+        return [top, margin, *(named[name] for name in CALIBRATION_INPUTS[2:])]
 
 
 class RankerWeights(BaseModel):
@@ -52,11 +64,11 @@ class RankerWeights(BaseModel):
     def score(self, row: list[float]) -> float:
         return sum(w * (x - m) / s for w, x, m, s in zip(self.weights, row, self.mean, self.scale))
 
-    def probability(self, top: float, second: float | None) -> float:
-        """P(the best candidate answers), from its score and its margin over the next."""
-        margin = top - second if second is not None else 0.0
+    def probability(self, top: float, second: float | None, row: list[float]) -> float:
+        """P(the best candidate answers), from its score, its margin over the next, and
+        its feature `row`."""
         c = self.calibration
-        return _sigmoid(c.top * top + c.margin * margin + c.bias)
+        return _sigmoid(sum(w * x for w, x in zip(c.weights, c.inputs(top, second, row))) + c.bias)
 
     def confidence(self, p: float) -> Confidence:
         return "answer" if p >= self.answer_at else "hedge" if p >= self.hedge_at else "none"
