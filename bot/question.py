@@ -96,8 +96,11 @@ def analyze(raw: str) -> Question:
     speaker, rest = _speaker(low)
     kind = _kind(rest, speaker)
     frame = set(tokenize(" ".join(_HOW) + " " + " ".join(_WHEN_NOUNS))) if kind in _FRAMED else set()
-    return Question(text=text, kind=kind, terms=[t for t in tokenize(rest) if t not in frame],
-                    names=_names(text), speaker=speaker)
+    terms = [t for t in tokenize(rest) if t not in frame]
+    # The speaker's name stays a term: sentences naming them are near their statements
+    # (LOSO shared/train rank@1 0.712 -> 0.742 with it).
+    terms += [t for t in tokenize(speaker or "") if t not in terms]
+    return Question(text=text, kind=kind, terms=terms, names=_names(text), speaker=speaker)
 
 
 def clean(raw: str) -> str:

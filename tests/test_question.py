@@ -49,7 +49,8 @@ def test_focus_terms_are_stemmed_without_question_frame() -> None:
 
 
 def test_about_part_of_speaker_question_is_the_focus() -> None:
-    assert analyze("What did the union say about the pay offer?").terms == ["pay", "offer"]
+    # the speaker's name stays a term: sentences naming them are near their statements
+    assert analyze("What did the union say about the pay offer?").terms == ["pay", "offer", "union"]
 
 
 @pytest.mark.parametrize(("question", "labels"), [
@@ -70,7 +71,7 @@ def test_names_are_capitalised_words_after_the_first() -> None:
 
 def test_a_count_asked_of_a_speaker_stays_a_count() -> None:
     q = analyze("How many users does eBay say it has?")
-    assert (q.kind, q.speaker, q.terms) == ("how_many", "ebay", ["user"])
+    assert (q.kind, q.speaker, q.terms) == ("how_many", "ebay", ["user", "ebay"])
 
 
 @pytest.mark.parametrize(("raw", "message"), [
