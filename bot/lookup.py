@@ -16,7 +16,9 @@ from rapidfuzz import fuzz
 from index.bm25 import PassageIndex
 from index.normalize import normalize
 from index.quotes import Statement
-from index.speakers import HONORIFICS, ORG_ANAPHORS, ORG_WORDS
+from index.speech import ORG_NOUNS as ORG_WORDS
+from index.speech import TITLES as HONORIFICS
+ORG_ANAPHORS = ORG_WORDS
 from index.story import Story
 from index.tokens import STOP_WORDS, tokenize
 

@@ -1,38 +1,45 @@
-"""Statements with speakers: who said what in a story.
+"""Statements with speakers: who said what in a story, read from spaCy's parse.
 
-`extract_statements` finds direct and reported speech in a story's paragraphs and resolves
-each speaker. The work is split by what it knows about:
-- `index.quote_spans`: where quotations start and end, across paragraphs;
-- `index.reporting`: the reporting verbs and nouns, settings and time phrases;
-- `index.attribution`: reporting clauses in a paragraph (speaker phrase, verb, content);
-- `index.speakers`: what a speaker phrase names, and coreference across the story.
-Here the pieces are put in reading order, speakers resolved, and quotations that no
-clause claims are given to the speaker they continue.
+- Direct speech: `index.quote_spans` says where quotations are; a speech verb whose clause
+  touches a quotation ("...," he said / X said: "...") attributes it; a quotation with no
+  clause of its own continues the current speaker (a quotation running over paragraphs,
+  or a new sentence after "...," she said.).
+- Reported speech: a speech verb with a clausal complement ("X said (that) ...", "..., he
+  added"), "according to X", a parenthetical "X, he added, ...".
+- The speaker is the verb's subject (or the agent of a passive), which `index.speakers`
+  expands and resolves across the story.
 """
 
 from __future__ import annotations
 
 import logging
-from bisect import bisect_left
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
-
-from index.attribution import DIRECT_SHARE, Candidate, ParagraphReading, read_paragraph
-from index.normalize import unify_marks
 from index.quote_spans import QuoteSpan, find_quote_spans
-from index.speakers import Entity, PeopleIndex, SpeakerResolver
+from index.speakers import Position, Speaker, Speakers, entity_of, subject_of
+from index.speech import CLAUSE_ONLY, QUOTE_ONLY, SPEECH_VERBS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
 
 log = logging.getLogger(__name__)
 
 # An unattributed quotation shorter than this, or inside a sentence, is a scare quote
 # ("a "secure" app"), not a statement.
 MIN_ORPHAN_WORDS = 4
+# Reported speech whose content is mostly quoted is direct ("said NSO "developed …"").
+DIRECT_SHARE = 0.5
+# Reported speech mostly made of statements already found is not a statement of its own.
+COVERED = 0.8
+# What may stand between a quotation and the clause attributing it.
+_BEFORE_GAP = re.compile(r"^[\s,;\u2013\u2014-]*$")
+_AFTER_GAP = re.compile(r"^[\s,:;\u2013\u2014-]*$")
+_SENTENCE_END = re.compile(r"[.!?:][\"'\u201d\u2019)]*\s*$")
 
 
 class Statement(BaseModel):
@@ -53,129 +60,214 @@ class Statement(BaseModel):
                                 description="The speaker as written here, e.g. 'They'")
 
 
-def extract_statements(paragraphs: Sequence[str], docs: Sequence[Doc]) -> list[Statement]:
+def extract_statements(paragraphs: Sequence[str], docs: Sequence[Doc] | None = None) -> list[Statement]:
     """Statements found in `paragraphs` (paragraph i is number i + 1), in reading order;
-    `docs` are their parses."""
-    originals = list(paragraphs)
-    texts = [unify_marks(p) for p in originals]
-    quotes = find_quote_spans(originals)  # curly marks still tell opening from closing
-    people = PeopleIndex(texts)
-    readings = [read_paragraph(text, spans, people) for text, spans in zip(texts, quotes)]
-    statements = _Storyteller(originals, quotes, readings, people).statements()
-    log.debug("%d statements in %d paragraphs", len(statements), len(originals))
+    `docs` are their parses (made here when not given)."""
+    texts = list(paragraphs)
+    if docs is None:
+        from index.language import parse
+
+        docs = parse(texts)
+    quotes = find_quote_spans(texts)
+    quoted = [[(q.start, q.end) for q in spans] for spans in quotes]
+    statements = _Reader(texts, list(docs), quotes, Speakers(docs, quoted)).statements()
+    log.debug("%d statements in %d paragraphs", len(statements), len(texts))
     return statements
 
 
 @dataclass
-class _Row:
-    """A statement before its speaker's final name is known ("Banerjee" may grow into
-    "Mamata Banerjee" later in the story)."""
+class _Cue:
+    """A speech verb (or "according to") and the clause around it."""
 
+    verb: Token
+    speaker: Token | None
+    start: int  # the clause's characters, quotations left out
+    end: int
+
+
+@dataclass
+class _Row:
     number: int
     start: int
     end: int
-    entity: Entity | None
-    cand: Candidate | None
     kind: Literal["direct", "indirect"]
+    cue: _Cue | None
+    group: int | None = None  # the quotation this row is part of
+    speaker: Speaker | None = None
 
 
-class _Storyteller:
-    """Walks the paragraphs in order, resolving speakers as a reader would."""
-
-    def __init__(self, paragraphs: list[str], quotes: list[list[QuoteSpan]],
-                 readings: list[ParagraphReading], people: PeopleIndex) -> None:
-        self.paragraphs = paragraphs
-        self.readings = readings
-        self.resolver = SpeakerResolver(people, paragraphs)
+class _Reader:
+    def __init__(self, texts: list[str], docs: list[Doc], quotes: list[list[QuoteSpan]],
+                 speakers: Speakers) -> None:
+        self.texts, self.docs, self.quotes, self.speakers = texts, docs, quotes, speakers
         self.group = _quote_groups(quotes)
-        self.attributed_groups = {self.group[(n, c.quote.start)] for n, r in enumerate(readings)
-                                  for c in r.candidates if c.quote is not None}
-        self.group_speaker: dict[int, Entity | None] = {}
-        self.waiting: dict[int, list[_Row]] = {}  # group → rows awaiting its speaker
-        self.rows: list[_Row] = []
-        self.last_speaker: dict[int, Entity | None] = {}  # paragraph → its last speaker
+        self.history: list[tuple[Position, Speaker]] = []
 
     def statements(self) -> list[Statement]:
-        for number, reading in enumerate(self.readings):
-            items: list[tuple[int, Candidate | tuple[QuoteSpan, bool]]] = [
-                (c.content[0], c) for c in reading.candidates]
-            items += [(q.content_start, (q, initial)) for q, initial in reading.orphans]
-            for _, item in sorted(items, key=lambda pair: pair[0]):
-                if isinstance(item, Candidate):
-                    self._attributed(number, item)
-                else:
-                    self._orphan(number, *item)
-        return [self._statement(row) for row in self.rows]
+        rows: list[_Row] = []
+        for number in range(len(self.texts)):
+            rows += self._paragraph(number, rows)
+        claimed = {r.group: r.speaker for r in rows if r.cue is not None and r.group is not None}
+        for row in rows:  # a quotation attributed in its last paragraph speaks for its first
+            if row.cue is None and row.group in claimed:
+                row.speaker = claimed[row.group]
+        return [self._statement(r) for r in rows]
 
-    def _attributed(self, number: int, cand: Candidate) -> None:
-        text = self.paragraphs[number]
-        start, end = cand.content
-        context = " ".join([text[start:end], cand.context, *cand.settings])
-        entity = self.resolver.resolve(cand.mention, (number, cand.anchor), context, cand.settings)
-        self._add(_Row(number, start, end, entity, cand, _kind(cand, self.readings[number])))
-        if cand.quote is not None:
-            group = self.group[(number, cand.quote.start)]
-            self.group_speaker[group] = entity
-            for row in self.waiting.pop(group, []):
-                row.entity = entity
-
-    def _orphan(self, number: int, quote: QuoteSpan, sentence_initial: bool) -> None:
-        """A quotation no clause claims: a paragraph continuing the last speaker, or part of a
-        quotation attributed in a later paragraph; scare quotes are skipped."""
-        text = self.paragraphs[number]
-        if not (sentence_initial or quote.continued) or quote.words(text) < MIN_ORPHAN_WORDS:
-            return
-        group = self.group[(number, quote.start)]
-        row = _Row(number, quote.content_start, quote.content_end, None, None, "direct")
-        if group in self.group_speaker:
-            row.entity = self.group_speaker[group]
-        elif group in self.attributed_groups:
-            self.waiting.setdefault(group, []).append(row)
-        else:
-            row.entity = self._previous_speaker(number)
-        self._add(row)
-
-    def _previous_speaker(self, number: int) -> Entity | None:
-        """The speaker a bare quotation continues: earlier in this paragraph, else the
-        previous paragraph's last one."""
-        if number in self.last_speaker:
-            return self.last_speaker[number]
-        return self.last_speaker.get(number - 1)
-
-    def _add(self, row: _Row) -> None:
-        self.rows.append(row)
-        self.last_speaker[row.number] = row.entity
+    def _paragraph(self, number: int, done: list[_Row]) -> list[_Row]:
+        doc, text, spans = self.docs[number], self.texts[number], self.quotes[number]
+        inside = [(q.start, q.end) for q in spans]
+        cues = [c for c in (_cue(t, inside) for t in doc) if c is not None]
+        rows: list[_Row] = []
+        used: set[int] = set()
+        for q in spans:
+            cue = _claiming(q, cues, text)
+            if cue is not None:
+                used.add(cue.verb.i)
+                rows.append(_Row(number, q.content_start, q.content_end, "direct", cue,
+                                 self.group[(number, q.start)]))
+            elif q.continued or (_sentence_initial(text, q.start) and q.words(text) >= MIN_ORPHAN_WORDS):
+                rows.append(_Row(number, q.content_start, q.content_end, "direct", None,
+                                 self.group[(number, q.start)]))
+        for cue in cues:
+            if cue.verb.i in used or cue.verb.lemma_ in QUOTE_ONLY:
+                continue
+            content = _content(cue, doc)
+            if content is None:
+                continue
+            start, end = content
+            covered = sum(max(0, min(end, r.end) - max(start, r.start)) for r in rows)
+            if covered >= COVERED * (end - start):
+                continue  # already a direct statement
+            share = sum(max(0, min(end, q.content_end) - max(start, q.content_start)) for q in spans)
+            kind: Literal["direct", "indirect"] = "direct" if share >= DIRECT_SHARE * (end - start) else "indirect"
+            rows.append(_Row(number, start, end, kind, cue))
+        rows.sort(key=lambda r: r.start)
+        ents = entity_of(doc)
+        previous = done[-1].speaker if done and done[-1].number == number - 1 else None
+        for row in rows:
+            if row.cue is not None:
+                where = (number, row.cue.verb.idx)
+                row.speaker = (self.speakers.resolve(row.cue.speaker, where, ents, self.history)
+                               if row.cue.speaker is not None else None)
+                if row.speaker is not None:
+                    self.history.append((where, row.speaker))
+            else:
+                row.speaker = previous
+            previous = row.speaker if row.speaker is not None else previous
+        return rows
 
     def _statement(self, row: _Row) -> Statement:
-        entity, cand = row.entity, row.cand
+        speaker, cue = row.speaker, row.cue
+        setting = _setting(cue.verb) if cue else None
         return Statement(
-            speaker=entity.canonical if entity else None,
-            role=entity.role if entity and entity.role != entity.canonical else None,
-            speaker_type=entity.speaker_type if entity else "unknown",
+            speaker=speaker.name if speaker else None,
+            role=speaker.role if speaker and speaker.role != speaker.name else None,
+            speaker_type=speaker.type if speaker else "unknown",
             kind=row.kind,
-            verb=cand.verb if cand else None,
-            text=self.paragraphs[row.number][row.start:row.end],
+            verb=cue.verb.text if cue else None,
+            text=self.texts[row.number][row.start:row.end],
             paragraph=row.number + 1,
             start=row.start,
             end=row.end,
-            setting="; ".join(cand.settings) if cand and cand.settings else None,
-            mention=cand.mention_text if cand else None,
+            setting=setting,
+            mention=speaker.mention if speaker and speaker.mention else None,
         )
 
 
-def _kind(cand: Candidate, reading: ParagraphReading) -> Literal["direct", "indirect"]:
-    """Direct when the content is a quotation, or mostly one ("said NSO "developed …"")."""
-    if cand.quote is not None:
-        return "direct"
-    start, end = cand.content
-    quotes = reading.quotes  # in reading order: bisect to the first one inside the content,
-    quoted = 0               # so that a paragraph dense with quotations stays linear
-    for i in range(bisect_left(quotes, start, key=lambda q: q.content_start), len(quotes)):
-        if quotes[i].content_start > end:
-            break
-        if quotes[i].content_end <= end + 1:
-            quoted += quotes[i].content_end - quotes[i].content_start
-    return "direct" if end > start and quoted / (end - start) >= DIRECT_SHARE else "indirect"
+def _cue(token: Token, inside: Sequence[tuple[int, int]]) -> _Cue | None:
+    """The speech cue `token` is, if any, with its clause's extent."""
+    if any(a <= token.idx < b for a, b in inside):
+        return None
+    if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+        to = next(c for c in token.children if c.lower_ == "to")
+        source = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if source is None:
+            return None
+        return _Cue(token, source, token.idx, token.right_edge.idx + len(token.right_edge))
+    if token.pos_ not in ("VERB", "AUX") or not (token.lemma_ in SPEECH_VERBS or token.lemma_ in QUOTE_ONLY):
+        return None
+    speaker = subject_of(token)
+    parts = [token]
+    for child in token.children:
+        if child.dep_ in ("ccomp", "parataxis", "xcomp", "advcl", "conj", "cc") or child.is_punct:
+            continue
+        parts += [t for t in child.subtree if not any(a <= t.idx < b for a, b in inside)]
+    if speaker is not None and speaker.head is token:
+        parts += list(speaker.subtree)
+    parts = [t for t in parts if not any(a <= t.idx < b for a, b in inside)]
+    start = min(t.idx for t in parts)
+    end = max(t.idx + len(t) for t in parts)
+    return _Cue(token, speaker, start, end)
+
+
+def _claiming(q: QuoteSpan, cues: list[_Cue], text: str) -> _Cue | None:
+    """The cue whose clause touches quotation `q`: right after it ("...," he said), else
+    right before it (he said: "...")."""
+    ended = text[:q.content_end].rstrip().endswith(".")  # "... ." He said: a new sentence
+    cues = [c for c in cues if c.speaker is not None]
+    after = [c for c in cues if c.start >= q.end and _BEFORE_GAP.match(text[q.end:c.start])
+             and not (ended and text[c.start:c.start + 1].isupper())
+             and not (c.verb.tag_ == "VBG" and c.verb.dep_ != "ROOT")]  # not "..., noting"
+    before = [c for c in cues if c.end <= q.start and _AFTER_GAP.match(text[c.end:q.start])]
+    if before and ":" in text[before[-1].end:q.start]:
+        return before[-1]
+    if after:
+        return after[0]
+    if before:
+        return before[-1]
+    return None
+
+
+def _content(cue: _Cue, doc: Doc) -> tuple[int, int] | None:
+    """The reported content of a cue: its clausal complement, or the sentence it
+    interrupts ("X, he added, ...") or that it is attached to ("..., according to X")."""
+    verb = cue.verb
+    if verb.lower_ == "according":
+        sent = verb.sent
+        phrase_start, phrase_end = verb.left_edge.i, verb.right_edge.i + 1
+        if phrase_start - sent.start >= 3:
+            return _trim(doc, sent.start, phrase_start)
+        if sent.end - phrase_end >= 3:
+            return _trim(doc, phrase_end, sent.end)
+        return None
+    complements = [c for c in verb.children if c.dep_ == "ccomp"]
+    if complements:
+        c = complements[0]
+        if c.i > verb.i:
+            return _trim(doc, c.left_edge.i, verb.right_edge.i + 1)
+        return _trim(doc, c.left_edge.i, c.right_edge.i + 1)
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+        sent = verb.sent
+        return _trim(doc, sent.start, sent.end)
+    if verb.lemma_ in CLAUSE_ONLY:
+        return None
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "xcomp", "prep") and c.i > verb.i]
+    if objects and verb.right_edge.i - verb.i >= 4:
+        return _trim(doc, verb.i, verb.right_edge.i + 1)
+    return None
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in "?!":
+        end -= 1
+    if end - start < 3:
+        return None
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+
+
+def _setting(verb: Token) -> str | None:
+    """Where something was said: "in a statement", "in Parliament", "at a news conference"."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "at") and child.i > verb.i:
+            return child.doc[child.i:child.right_edge.i + 1].text
+    return None
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[:start]
+    return not before.strip() or bool(_SENTENCE_END.search(before))
 
 
 def _quote_groups(quotes: list[list[QuoteSpan]]) -> dict[tuple[int, int], int]:
