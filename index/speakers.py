@@ -37,6 +37,7 @@ _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 # Two spellings of a surname at this rapidfuzz ratio or more are one person.
 SURNAME_CUTOFF = 85
+_SUFFIXES = frozenset({"co", "corp", "inc", "ltd", "llc", "plc", "group", "company"})
 _SKIP_WORDS = frozenset({"of", "and", "the", "for", "&", "on", "in", "at", "to"})
 
 
@@ -74,9 +75,12 @@ def _same_surname(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 6 and a[0] == b[0] and fuzz.ratio(a, b) >= SURNAME_CUTOFF)
 
 
-def _initials(name: str) -> str:
-    return "".join(w[0] for w in name.replace("-", " ").split()
-                   if w.lower() not in _SKIP_WORDS and w[0].isalpha()).upper()
+def _acronyms(name: str) -> set[str]:
+    """What a name may be abbreviated to: its initials, with or without a company suffix
+    ("Pacific Gas & Electric Co." -> "PGEC", "PGE")."""
+    words = [w for w in name.replace("-", " ").split() if w.lower() not in _SKIP_WORDS and w[0].isalpha()]
+    initials = "".join(w[0] for w in words).upper()
+    return {initials, initials[:-1]} if words and words[-1].lower().rstrip(".") in _SUFFIXES else {initials}
 
 
 @dataclass
@@ -113,8 +117,12 @@ class Speakers:
                     if len(name.split()) >= 2:
                         self.named.append(_Named(name, "PERSON", (number, token.idx),
                                                  role_of(token, None, ents), False))
+            self.named += [_Named(run, "NAME", (number, at), None, _inside(at, spans))
+                           for at, run in _name_runs(doc)]
         self.named.sort(key=lambda n: n.where)
-        self._people = [n for n in self.named if n.label == "PERSON"]
+        # Full names to resolve a surname against: people, and runs of capitalised proper
+        # nouns spaCy gave no label or a wrong one ("the Mamata Banerjee government").
+        self._people = [n for n in self.named if n.label in ("PERSON", "NAME") and " " in n.name]
         for number, (doc, spans) in enumerate(zip(docs, quoted)):
             ents = entity_of(doc)
             for token in doc:
@@ -147,7 +155,8 @@ class Speakers:
                         self.roles.append(((number, token.idx), left.lemma_.lower(), clean_name(ent)))
             if token.pos_ == "NOUN" and token.dep_ in ("dobj", "pobj"):
                 verb = token.head if token.dep_ == "dobj" else token.head.head
-                if verb.lemma_ in DOCUMENT_VERBS or verb.lemma_ in SPEECH_VERBS:
+                if verb.lemma_ in DOCUMENT_VERBS if token.dep_ == "dobj" else (
+                        token.head.lower_ == "in" and verb.lemma_ in SPEECH_VERBS | DOCUMENT_VERBS):
                     issuer = subject_of(verb)
                     if issuer is not None:
                         self.documents.append(((number, token.idx), token.lemma_.lower(), issuer))
@@ -181,7 +190,8 @@ class Speakers:
             if other.label not in _GROUP_LABELS or other.name == name:
                 continue
             theirs = other.name.lower()
-            if (name.isupper() and len(name) >= 2 and _initials(other.name) == name.replace(".", "")) \
+            letters = "".join(ch for ch in name if ch.isalpha())
+            if (name.isupper() and len(letters) >= 2 and letters in _acronyms(other.name)) \
                     or (len(theirs) > len(lowered) and theirs.startswith(lowered)
                         and not theirs[len(lowered)].isalnum()):
                 return other.name
@@ -189,6 +199,13 @@ class Speakers:
 
     def named_speaker(self, ent: Span, where: Position, ents: dict[int, Span]) -> Speaker:
         name = clean_name(ent)
+        if ent.label_ == "ORG":  # "the California Governor's Office of X": the whole name
+            doc, start = ent.doc, ent.start
+            while start > 0 and doc[start - 1].head.i in range(start - 1, ent.end) and (
+                    doc[start - 1].tag_ == "POS" or doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title):
+                start -= 1
+            if start < ent.start:
+                name = clean_name(doc[start:ent.end])
         role = role_of(ent.root, ent, ents)
         is_person = ent.label_ == "PERSON" or self._is_surname(name)
         if is_person:
@@ -231,7 +248,7 @@ class Speakers:
             found.role = found.role or _chunk(token, with_right=True, stop=person.start)
             return found
         definite = any(c.lower_ in _DEFINITE for c in token.children if c.dep_ == "det")
-        if token.pos_ == "PROPN" and not definite:  # a name spaCy did not label
+        if token.pos_ == "PROPN" and token.is_title and not definite:  # a name spaCy did not label
             name = _propn_name(token)
             if name:
                 if name.split()[-1] in {p.name.split()[-1] for p in self._people}:
@@ -270,6 +287,17 @@ class Speakers:
         if named and all(ents[c.i].label_ in ("GPE", "NORP") for c in named):
             # "Russia's foreign ministry", "Israeli officials": a body named by its country
             return Speaker(chunk, "organisation", mention=chunk)
+        if lemma in ORG_NOUNS and definite and (
+                any(c.tag_ == "JJS" or c.lower_.endswith(("-largest", "-biggest")) for c in modifiers)
+                or any(ents[c.i].label_ == "ORG" for c in named)):
+            # "the UK's biggest lender", "the Delta subsidiary": a description of an
+            # organisation already named (not the one named in it)
+            inside = {clean_name(ents[c.i]) for c in named}
+            orgs = [n for n in self.named if n.label == "ORG" and n.where < where
+                    and not n.quoted and n.name not in inside]
+            if orgs:
+                return Speaker(self.organisation(orgs[-1].name, where), "organisation",
+                               mention=token.text)
         source = self._source_of(token, where, ents, history)
         if source is not None:  # "a report by Deloitte", "officials at Health Canada"
             return Speaker(f"{source.name} {token.text}", "anonymous", _chunk(token, with_right=True),
@@ -350,20 +378,37 @@ def subject_of(verb: Token) -> Token | None:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         return pobj
-        for child in verb.children:
-            if child.dep_ in _SUBJECTS:
-                if child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
-                    return verb.head  # "Jones, who said ..."
-                return child
+        subjects = sorted((c for c in verb.children if c.dep_ in _SUBJECTS),
+                          key=lambda c: abs(c.i - verb.i))  # "CPUC President Jo Batjer": Batjer
+        if subjects:
+            if subjects[0].tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+                return verb.head  # "Jones, who said ..."
+            return subjects[0]
         if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
             return verb.head  # "a statement saying ...", "officials saying ..."
         if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep", "ccomp") or verb.pos_ == "ADP":
-            if verb.head is verb:
+            if verb.head.i == verb.i:
                 return None
             verb = verb.head
             continue
         return None
     return None
+
+
+def _name_runs(doc: Doc) -> list[tuple[int, str]]:
+    """Runs of two or more capitalised proper nouns, with their offsets, titles left out."""
+    runs: list[tuple[int, str]] = []
+    run: list[Token] = []
+    for token in [*doc, None]:
+        if token is not None and token.pos_ == "PROPN" and token.is_title \
+                and token.ent_type_ not in ("DATE", "TIME", "GPE", "NORP"):
+            if run or token.lower_.rstrip(".") not in TITLES:
+                run.append(token)
+            continue
+        if len(run) >= 2:
+            runs.append((run[0].idx, doc[run[0].i:run[-1].i + 1].text))
+        run = []
+    return runs
 
 
 def _propn_name(token: Token) -> str:

@@ -14,15 +14,16 @@ joke clarify recount predict estimate caution warn urge deny dispute reject conf
 acknowledge admit accuse blame criticise criticize condemn welcome praise hail assure promise
 pledge vow threaten demand propose recommend apologise apologize defend refute rebut dismiss
 inform brief remind ask question wonder report observe find indicate forecast describe call
+comment
 believe think expect agree
 """.split())
 
 # Verbs that attribute only a quotation right beside them ("...," the statement continued).
-QUOTE_ONLY = frozenset("continue read go begin conclude end finish".split())
+QUOTE_ONLY = frozenset("continue read go begin end finish".split())
 
 # Verbs that cite a document or survey as much as a person ("the survey found that ...");
 # they report speech only with a clause, never with a bare object.
-CLAUSE_ONLY = frozenset("find report indicate believe think expect agree describe call ask "
+CLAUSE_ONLY = frozenset("find report indicate believe think expect agree call ask "
                         "question wonder".split())
 
 # Words before a name that are not part of it ("Mr. Lopez", "Dr Feld"), lower case, no dot.
@@ -36,11 +37,12 @@ gen general col colonel capt captain lt sgt sergeant officer det detective chief
 # ("the company said" after "Acme Corp announced"). Earned on the train set (0.65 -> see
 # docs/attribution.md); the list is of general English nouns, not of any article.
 ORG_NOUNS = frozenset("""
-company firm group ministry department agency bank lender utility union government council
+company firm group ministry department agency bank lender utility union council
 authority board label corporation business organisation organization office commission
 committee court party service association institute charity club team network maker retailer
 carrier airline subsidiary operator regulator watchdog administration campaign foundation
-studio publisher broadcaster outlet channel newspaper paper police force army embassy
+studio publisher broadcaster outlet channel newspaper paper embassy unit arm owner parent
+affiliate
 """.split())
 
 # Verbs whose object is a document that may later speak for its issuer ("X issued a
