@@ -190,6 +190,8 @@ def _cue(token: Token, inside: Sequence[tuple[int, int]]) -> _Cue | None:
         return _Cue(token, source, token.idx, token.right_edge.idx + len(token.right_edge))
     if token.pos_ not in ("VERB", "AUX") or not (token.lemma_ in SPEECH_VERBS or token.lemma_ in QUOTE_ONLY):
         return None
+    if any(c.dep_ == "neg" for c in token.children):
+        return None  # "had not commented", "did not say"
     speaker = subject_of(token)
     parts = [token]
     for child in token.children:
@@ -239,7 +241,7 @@ def _content(cue: _Cue, doc: Doc) -> tuple[int, int] | None:
         c = complements[0]
         if c.i > verb.i:
             # the verb with it: the gold reads "denied that ...", "pleaded with ..." as one act
-            return _trim(doc, verb.i, verb.right_edge.i + 1)
+            return _trim(doc, verb.i, _right_end(verb))
         return _trim(doc, c.left_edge.i, c.right_edge.i + 1)
     if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
         sent = verb.sent
@@ -248,12 +250,20 @@ def _content(cue: _Cue, doc: Doc) -> tuple[int, int] | None:
         return None
     objects = [c for c in verb.children if c.i > verb.i and c.dep_ in _OBJECTS]
     if objects:  # "denied the allegations", "urged the council to ...": the act with its object
-        right = [c for c in verb.children if c.i > verb.i and c.dep_ not in ("parataxis", "cc", "conj", "punct")]
-        return _trim(doc, verb.i, max(c.right_edge.i for c in right) + 1)
+        return _trim(doc, verb.i, _right_end(verb))
     return None
 
 
 _OBJECTS = frozenset({"dobj", "xcomp", "prep", "advcl", "dative", "oprd"})
+def _right_end(verb: Token) -> int:
+    """Where a verb's content ends: its right dependents, a conjoined speech verb too ("welcomed
+    the decision but warned that ..."), not an aside ("..., reports the BBC") or another act."""
+    right = [c for c in verb.children if c.i > verb.i and c.dep_ not in ("parataxis", "cc", "punct")
+             and (c.dep_ != "conj" or c.lemma_ in SPEECH_VERBS
+                  or any(m.dep_ == "mark" for m in c.children))]  # "said A and that B"
+    return max((c.right_edge.i for c in right), default=verb.i) + 1
+
+
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     while start < end and (doc[start].is_punct or doc[start].is_space):
         start += 1

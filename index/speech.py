@@ -23,7 +23,7 @@ QUOTE_ONLY = frozenset("continue read go begin end finish".split())
 
 # Verbs that cite a document or survey as much as a person ("the survey found that ...");
 # they report speech only with a clause, never with a bare object.
-CLAUSE_ONLY = frozenset("find report indicate believe think expect agree call ask "
+CLAUSE_ONLY = frozenset("add find report indicate believe think expect agree call ask "
                         "question wonder".split())
 
 # Words before a name that are not part of it ("Mr. Lopez", "Dr Feld"), lower case, no dot.
