@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
@@ -115,11 +115,15 @@ class _Reader:
 
     def _paragraph(self, number: int, done: list[_Row]) -> list[_Row]:
         doc, text, spans = self.docs[number], self.texts[number], self.quotes[number]
-        inside = [(q.start, q.end) for q in spans]
+        inside = [(q.start, q.end) for q in spans if not q.unbalanced]
         cues = [c for c in (_cue(t, inside) for t in doc) if c is not None]
+        spans = [_mend(q, cues, text) if q.unbalanced else q for q in spans]
+        cues = [c for c in cues if not any(q.unbalanced and q.start <= c.verb.idx < q.end for q in spans)]
         rows: list[_Row] = []
         used: set[int] = set()
         for q in spans:
+            if not text[q.content_start:q.content_end].strip(" .,;:!?'\"-\u2018\u2019\u201c\u201d"):
+                continue
             cue = _claiming(q, cues, text)
             if cue is not None:
                 used.add(cue.verb.i)
@@ -192,6 +196,8 @@ def _cue(token: Token, inside: Sequence[tuple[int, int]]) -> _Cue | None:
         return None
     if any(c.dep_ == "neg" for c in token.children):
         return None  # "had not commented", "did not say"
+    if any(c.dep_ == "auxpass" for c in token.children) and not any(c.dep_ == "agent" for c in token.children):
+        return None  # "was accused of": no one is reported speaking
     speaker = subject_of(token)
     parts = [token]
     for child in token.children:
@@ -206,11 +212,26 @@ def _cue(token: Token, inside: Sequence[tuple[int, int]]) -> _Cue | None:
     return _Cue(token, speaker, start, end)
 
 
+def _mend(q: QuoteSpan, cues: list[_Cue], text: str) -> QuoteSpan:
+    """A quotation never closed that holds its own attribution ('"We were never told, the
+    union leader said.'): it ends at the comma before the attributing clause."""
+    for cue in cues:
+        if q.content_start < cue.start < q.content_end and cue.speaker is not None \
+                and text[:cue.start].rstrip().endswith(","):
+            cut = text.rindex(",", q.content_start, cue.start)
+            return replace(q, end=cut + 1, content_end=cut, closed=True, unbalanced=False)
+    return q
+
+
 def _claiming(q: QuoteSpan, cues: list[_Cue], text: str) -> _Cue | None:
     """The cue whose clause touches quotation `q`: right after it ("...," he said), else
     right before it (he said: "...")."""
     ended = text[:q.content_end].rstrip().endswith(".")  # "... ." He said: a new sentence
     cues = [c for c in cues if c.speaker is not None]
+    if q.words(text) < MIN_ORPHAN_WORDS and text[:q.end - 1].rstrip()[-1:] not in (",", ".", "?", "!"):
+        # a short quotation must be set off: 'called the claims "baseless"' is a scare quote
+        cues = [c for c in cues if re.search(r"[,:]", text[c.end:q.start] if c.end <= q.start
+                                             else text[q.end:c.start])]
     after = [c for c in cues if c.start >= q.end and _BEFORE_GAP.match(text[q.end:c.start])
              and not (ended and text[c.start:c.start + 1].isupper())
              and not (c.verb.tag_ == "VBG" and c.verb.dep_ != "ROOT")]  # not "..., noting"
@@ -236,7 +257,8 @@ def _content(cue: _Cue, doc: Doc) -> tuple[int, int] | None:
         if sent.end - phrase_end < 3:
             return _trim(doc, sent.start, phrase_start)
         return _trim(doc, sent.start, sent.end)  # "The culprit, according to X, is ..."
-    complements = [c for c in verb.children if c.dep_ == "ccomp"]
+    complements = [c for c in verb.children if c.dep_ == "ccomp" and (
+                   verb.lemma_ not in CLAUSE_ONLY or _finite(c))]  # "found (that) it was", not "found itself being"
     if complements:
         c = complements[0]
         if c.i > verb.i:
@@ -255,6 +277,15 @@ def _content(cue: _Cue, doc: Doc) -> tuple[int, int] | None:
 
 
 _OBJECTS = frozenset({"dobj", "xcomp", "prep", "advcl", "dative", "oprd"})
+def _finite(clause: Token) -> bool:
+    """A clause with a tense of its own, or opened by "that"/"whether"."""
+    return any(t.tag_ in _FINITE for t in [clause, *(c for c in clause.children if c.dep_ in ("aux", "auxpass"))]) \
+        or any(c.dep_ == "mark" for c in clause.children)
+
+
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
 def _right_end(verb: Token) -> int:
     """Where a verb's content ends: its right dependents, a conjoined speech verb too ("welcomed
     the decision but warned that ..."), not an aside ("..., reports the BBC") or another act."""

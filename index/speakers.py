@@ -133,9 +133,9 @@ class Speakers:
             for token in doc:
                 if (token.dep_ in _SUBJECTS and not _inside(token.idx, spans)
                         and token.head.dep_ in ("ROOT", "conj") and token.pos_ == "PROPN"
-                        and (token.i not in ents or ents[token.i].label_ == "PERSON")):
+                        and (token.i not in ents or ents[token.i].label_ in ("PERSON", "ORG"))):
                     who = self._one(token, (number, token.idx), ents, [])
-                    if who is not None and who.type == "person":
+                    if who is not None and who.type in ("person", "organisation"):
                         self.subjects.append(((number, token.idx), who))
 
     def _note_roles(self, number: int, doc: Doc, ents: dict[int, Span],
@@ -236,6 +236,9 @@ class Speakers:
         parts = [token, *[c for c in token.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]]
         found = [self._one(t, where, ents, history) for t in parts]
         found = [f for f in found if f is not None]
+        for f in found:  # "Lopez said": the role the story gave him earlier
+            if f.type == "person" and not f.role:
+                f.role = self._role_of(f.name)
         if len(found) > 1:  # "the United Nations and the European Union said"
             return Speaker(" and ".join(f.name for f in found), found[0].type, None,
                            mention=" and ".join(f.mention for f in found))
