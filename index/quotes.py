@@ -263,7 +263,7 @@ def _content(cue: _Cue, doc: Doc) -> tuple[int, int] | None:
         c = complements[0]
         if c.i > verb.i:
             # the verb with it: the gold reads "denied that ...", "pleaded with ..." as one act
-            return _trim(doc, verb.i, _right_end(verb))
+            return _trim(doc, verb.i, _right_end(verb, clause=True))
         return _trim(doc, c.left_edge.i, c.right_edge.i + 1)
     if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
         sent = verb.sent
@@ -286,11 +286,12 @@ def _finite(clause: Token) -> bool:
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
-def _right_end(verb: Token) -> int:
+def _right_end(verb: Token, clause: bool = False) -> int:
     """Where a verb's content ends: its right dependents, a conjoined speech verb too ("welcomed
-    the decision but warned that ..."), not an aside ("..., reports the BBC") or another act."""
+    the decision but warned that ..."), not an aside ("..., reports the BBC"); after a clause
+    ("said it had A and had B") any conjoined verb, else not another act ("denied it and left")."""
     right = [c for c in verb.children if c.i > verb.i and c.dep_ not in ("parataxis", "cc", "punct")
-             and (c.dep_ != "conj" or c.lemma_ in SPEECH_VERBS
+             and (c.dep_ != "conj" or clause or c.lemma_ in SPEECH_VERBS
                   or any(m.dep_ == "mark" for m in c.children))]  # "said A and that B"
     return max((c.right_edge.i for c in right), default=verb.i) + 1
 

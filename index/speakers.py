@@ -206,8 +206,8 @@ class Speakers:
         name = clean_name(ent)
         if ent.label_ == "ORG":  # "the California Governor's Office of X": the whole name
             doc, start = ent.doc, ent.start
-            while start > 0 and doc[start - 1].head.i in range(start - 1, ent.end) and (
-                    doc[start - 1].tag_ == "POS" or doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title):
+            while start > 0 and (doc[start - 1].tag_ == "POS" or doc[start - 1].head.i in range(start, ent.end)
+                                 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title):
                 start -= 1
             if start < ent.start:
                 name = clean_name(doc[start:ent.end])
@@ -360,9 +360,10 @@ class Speakers:
         orgs = [n for n in self.named if n.label == "ORG" and not n.quoted]
         earlier = [n for n in orgs if n.where <= where]
         words = [lemma, *(m.lemma_.lower() for m in modifiers)]
-        # "the production company", "the municipality": an organisation so named, the
-        # latest before, else the first after
-        for org in [*reversed(earlier), *(n for n in orgs if n.where > where)]:
+        # "the production company", "the municipality": a name that says so, whatever label
+        # spaCy gave it; the latest before, else the first after
+        names = [n for n in self.named if not n.quoted and " " in n.name]
+        for org in [*(n for n in reversed(names) if n.where <= where), *(n for n in names if n.where > where)]:
             if any(len(w) >= 5 and any(o.lower().startswith(w[:5]) for o in _head_words(org.name))
                    for w in words):
                 return Speaker(self.organisation(org.name, where), "organisation", mention=token.text)
