@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from index.bm25 import PassageIndex
 from index.normalize import normalize
 from index.quotes import Statement
-from index.speech import ORG_NOUNS, TITLES
+from index.speech import HONORIFICS, ORG_NOUNS, TITLES
 from index.story import Story
 from index.tokens import STOP_WORDS, tokenize
 
@@ -69,8 +69,7 @@ def statements_by(story: Story, name: str) -> list[Statement]:
 def speaker_matches(name: str, statement: Statement) -> bool:
     """Every word of `name` (stop words and titles aside) matches a word of the speaker or
     role, or the initials of the role; or the whole name is a near spelling of the speaker's."""
-    wanted = [w for w in _name_words(name) if w not in TITLES] or [
-        w for w in _name_words(name) if len(w) > 3]  # "dr feld": the name drops the title
+    wanted = [w for w in _name_words(name) if w not in HONORIFICS]  # "dr feld": the name drops it
     # "the company spokesperson": the company is whichever one the story quotes
     wanted = [w for w in wanted if w not in ORG_NOUNS] or wanted
     if not wanted:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz
 
-from index.speech import DOCUMENT_VERBS, ORG_NOUNS, SPEECH_VERBS, TITLES
+from index.speech import DOCUMENT_VERBS, HONORIFICS, ORG_NOUNS, SPEECH_VERBS, TITLES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -61,12 +61,21 @@ def clean_name(span: Sequence[Token]) -> str:
     words = [t for t in span if not t.is_punct or t.text in "&."]
     while words and (words[0].lower_.rstrip(".") in TITLES | _DEFINITE):
         words = words[1:]
+    titled = [i for i, t in enumerate(words[:-1]) if t.lower_.rstrip(".") in TITLES]
+    if titled and span and span[0].ent_type_ == "PERSON":  # "Union Minister Ravi Shankar Prasad"
+        words = words[titled[-1] + 1:]
     while words and words[-1].tag_ == "POS" or words and words[-1].text in {"'s", "’s"}:
         words = words[:-1]
     if not words:
         return ""
     doc = words[0].doc
     return doc[words[0].i:words[-1].i + 1].text.removesuffix("'s").removesuffix("’s").strip()
+
+
+def _bare(name: str) -> list[str]:
+    """A name's words without an abbreviated title ("DI Pryce" -> "Pryce")."""
+    words = name.split()
+    return [w for w in words if not (w.isupper() and len(w) <= 4 and len(words) > 1)]
 
 
 def _same_surname(a: str, b: str) -> bool:
@@ -160,6 +169,8 @@ class Speakers:
                         self.roles.append(((number, token.idx), left.lemma_.lower(), clean_name(ent)))
             if token.pos_ == "NOUN" and token.dep_ in ("dobj", "pobj"):
                 verb = token.head if token.dep_ == "dobj" else token.head.head
+                while token.dep_ == "pobj" and verb.pos_ in ("NOUN", "PROPN") and verb.head.i != verb.i:
+                    verb = verb.head  # "denied the allegations in a statement"
                 if verb.lemma_ in DOCUMENT_VERBS if token.dep_ == "dobj" else (
                         token.head.lower_ == "in" and verb.lemma_ in SPEECH_VERBS | DOCUMENT_VERBS):
                     issuer = subject_of(verb)
@@ -171,12 +182,12 @@ class Speakers:
     def person(self, name: str, where: Position) -> str:
         """The fullest name of the story a (sur)name is part of: "Lopez" and "Mr Lopez"
         give "Feliciano Lopez"; the closest earlier one wins among namesakes."""
-        words = [w for w in name.split() if not (w.isupper() and len(w) <= 4 and len(name.split()) > 1)]
+        words = _bare(name)
         if not words:
             return name
         best, best_key = name, (len(words), False, (-1, -1))
         for other in self._people:
-            theirs = other.name.split()
+            theirs = _bare(other.name)
             if len(theirs) < len(words) or not _same_surname(theirs[-1], words[-1]):
                 continue
             if not all(w.lower() in (t.lower() for t in theirs) for w in words[:-1]):
@@ -421,6 +432,10 @@ def subject_of(verb: Token) -> Token | None:
         if subjects:
             if subjects[0].tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
                 return verb.head  # "Jones, who said ..."
+            if subjects[0].pos_ not in ("NOUN", "PROPN", "PRON"):  # a misparse: the noun inside it
+                nouns = [t for t in subjects[0].subtree if t.pos_ in ("NOUN", "PROPN")]
+                if nouns:
+                    return nouns[0]
             return subjects[0]
         if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
             return verb.head  # "a statement saying ...", "officials saying ..."
@@ -443,6 +458,8 @@ def _name_runs(doc: Doc) -> list[tuple[int, str]]:
             if run or token.lower_.rstrip(".") not in TITLES:
                 run.append(token)
             continue
+        titled = [i for i, t in enumerate(run[:-1]) if t.lower_.rstrip(".") in TITLES]
+        run = run[titled[-1] + 1:] if titled else run  # "Union Minister Ravi Shankar Prasad"
         if len(run) >= 2:
             runs.append((run[0].idx, doc[run[0].i:run[-1].i + 1].text))
         run = []
@@ -462,11 +479,15 @@ def role_of(token: Token, ent: Span | None, ents: dict[int, Span]) -> str | None
     appositive ("Carl Woog, a WhatsApp spokesman")."""
     doc = token.doc
     start = ent.start if ent is not None else token.i
-    left = [t for t in doc[token.left_edge.i:start]
-            if t.dep_ not in ("det", "poss", "punct", "case") and t.ent_type_ not in ("DATE", "TIME")]
+    if ent is not None and ent.label_ == "PERSON":  # "Union Minister Ravi Shankar Prasad"
+        titled = [t.i for t in ent[:-1] if t.lower_.rstrip(".") in TITLES]
+        start = titled[-1] + 1 if titled else start
+    left = [t for t in doc[min(token.left_edge.i, start):start]
+            if t.dep_ not in ("det", "poss", "punct", "case") and t.ent_type_ not in ("DATE", "TIME")
+            and t.lower_.rstrip(".") not in HONORIFICS]
     while left and left[0].pos_ not in ("NOUN", "PROPN", "ADJ"):
         left = left[1:]
-    if left and any(t.pos_ == "NOUN" for t in left):
+    if left and any(t.pos_ == "NOUN" or t.lower_.rstrip(".") in TITLES for t in left):
         return doc[left[0].i:left[-1].i + 1].text
     for child in token.children:
         if child.dep_ == "appos" and child.i not in ents and child.pos_ == "NOUN":

@@ -27,10 +27,12 @@ CLAUSE_ONLY = frozenset("add find report indicate believe think expect agree cal
                         "question wonder".split())
 
 # Words before a name that are not part of it ("Mr. Lopez", "Dr Feld"), lower case, no dot.
-TITLES = frozenset("""
-mr mrs ms miss dr prof professor sir dame lord lady rev father sister
-sen senator rep representative gov governor pres president mayor judge justice
+HONORIFICS = frozenset("mr mrs ms miss dr prof sir dame lord lady rev".split())
+TITLES = HONORIFICS | frozenset("""
+professor father sister sen senator rep representative gov governor pres president mayor judge justice
 gen general col colonel capt captain lt sgt sergeant officer det detective chief
+minister chancellor secretary chairman chairwoman chair commissioner inspector
+superintendent director spokesman spokeswoman spokesperson mp mla
 """.split())
 
 # Nouns that, with "the", point back to an organisation the story named
