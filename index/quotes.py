@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
@@ -25,7 +26,7 @@ from index.speakers import Position, Speaker, Speakers, entity_of, subject_of
 from index.speech import CLAUSE_ONLY, QUOTE_ONLY, SPEECH_VERBS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ COVERED = 0.8
 # What may stand between a quotation and the clause attributing it.
 _BEFORE_GAP = re.compile(r"^[\s,;\u2013\u2014-]*$")
 _AFTER_GAP = re.compile(r"^[\s,:;\u2013\u2014-]*$")
+_NONSPACE = re.compile(r"\S")
 _SENTENCE_END = re.compile(r"[.!?:][\"'\u201d\u2019)]*\s*$")
 
 
@@ -115,16 +117,18 @@ class _Reader:
 
     def _paragraph(self, number: int, done: list[_Row]) -> list[_Row]:
         doc, text, spans = self.docs[number], self.texts[number], self.quotes[number]
-        inside = [(q.start, q.end) for q in spans if not q.unbalanced]
+        inside = _Marks([(q.start, q.end) for q in spans if not q.unbalanced])
         cues = [c for c in (_cue(t, inside) for t in doc) if c is not None]
         spans = [_mend(q, cues, text) if q.unbalanced else q for q in spans]
-        cues = [c for c in cues if not any(q.unbalanced and q.start <= c.verb.idx < q.end for q in spans)]
+        still_open = _Marks([(q.start, q.end) for q in spans if q.unbalanced])
+        cues = [c for c in cues if c.verb.idx not in still_open]
+        found = _Cues(cues)
         rows: list[_Row] = []
         used: set[int] = set()
         for q in spans:
             if not text[q.content_start:q.content_end].strip(" .,;:!?'\"-\u2018\u2019\u201c\u201d"):
                 continue
-            cue = _claiming(q, cues, text)
+            cue = _claiming(q, found, text)
             if cue is not None:
                 used.add(cue.verb.i)
                 rows.append(_Row(number, q.content_start, q.content_end, "direct", cue,
@@ -134,6 +138,8 @@ class _Reader:
                                  self.group[(number, q.start)]))
         verbs = [c.verb.idx for c in cues if c.verb.lower_ != "according" and c.verb.lemma_ not in
                  CLAUSE_ONLY and c.speaker is not None and c.speaker.head.i == c.verb.i]
+        direct = _Marks([(r.start, r.end) for r in rows])
+        quoted = _Marks([(q.content_start, q.content_end) for q in spans])
         for cue in cues:
             if cue.verb.i in used or cue.verb.lemma_ in QUOTE_ONLY:
                 continue
@@ -141,12 +147,11 @@ class _Reader:
             if content is None:
                 continue
             start, end = content
-            if cue.verb.lower_ == "according" and any(start <= v < end for v in verbs):
+            if cue.verb.lower_ == "according" and bisect_left(verbs, end) > bisect_left(verbs, start):
                 continue  # "according to sources, X said ...": X is the speaker
-            covered = sum(max(0, min(end, r.end) - max(start, r.start)) for r in rows)
-            if covered >= COVERED * (end - start):
+            if direct.overlap(start, end) >= COVERED * (end - start):
                 continue  # already a direct statement
-            share = sum(max(0, min(end, q.content_end) - max(start, q.content_start)) for q in spans)
+            share = quoted.overlap(start, end)
             kind: Literal["direct", "indirect"] = "direct" if share >= DIRECT_SHARE * (end - start) else "indirect"
             rows.append(_Row(number, start, end, kind, cue))
         rows.sort(key=lambda r: r.start)
@@ -182,9 +187,9 @@ class _Reader:
         )
 
 
-def _cue(token: Token, inside: Sequence[tuple[int, int]]) -> _Cue | None:
+def _cue(token: Token, inside: _Marks) -> _Cue | None:
     """The speech cue `token` is, if any, with its clause's extent."""
-    if any(a <= token.idx < b for a, b in inside):
+    if token.idx in inside:
         return None
     if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
         to = next(c for c in token.children if c.lower_ == "to")
@@ -203,10 +208,10 @@ def _cue(token: Token, inside: Sequence[tuple[int, int]]) -> _Cue | None:
     for child in token.children:
         if child.dep_ in ("ccomp", "parataxis", "xcomp", "advcl", "conj", "cc") or child.is_punct:
             continue
-        parts += [t for t in child.subtree if not any(a <= t.idx < b for a, b in inside)]
+        parts += [t for t in child.subtree if t.idx not in inside]
     if speaker is not None and speaker.head.i == token.i:
         parts += list(speaker.subtree)
-    parts = [t for t in parts if not any(a <= t.idx < b for a, b in inside)]
+    parts = [t for t in parts if t.idx not in inside]
     start = min(t.idx for t in parts)
     end = max(t.idx + len(t) for t in parts)
     return _Cue(token, speaker, start, end)
@@ -223,26 +228,70 @@ def _mend(q: QuoteSpan, cues: list[_Cue], text: str) -> QuoteSpan:
     return q
 
 
-def _claiming(q: QuoteSpan, cues: list[_Cue], text: str) -> _Cue | None:
+def _claiming(q: QuoteSpan, cues: _Cues, text: str) -> _Cue | None:
     """The cue whose clause touches quotation `q`: right after it ("...," he said), else
     right before it (he said: "...")."""
-    ended = text[:q.content_end].rstrip().endswith(".")  # "... ." He said: a new sentence
-    cues = [c for c in cues if c.speaker is not None]
-    if q.words(text) < MIN_ORPHAN_WORDS and text[:q.end - 1].rstrip()[-1:] not in (",", ".", "?", "!"):
-        # a short quotation must be set off: 'called the claims "baseless"' is a scare quote
-        cues = [c for c in cues if re.search(r"[,:]", text[c.end:q.start] if c.end <= q.start
-                                             else text[q.end:c.start])]
-    after = [c for c in cues if c.start >= q.end and _BEFORE_GAP.match(text[q.end:c.start])
-             and not (ended and text[c.start:c.start + 1].isupper())
-             and not (c.verb.tag_ == "VBG" and c.verb.dep_ != "ROOT")]  # not "..., noting"
-    before = [c for c in cues if c.end <= q.start and _AFTER_GAP.match(text[c.end:q.start])]
-    if before and ":" in text[before[-1].end:q.start]:
-        return before[-1]
-    if after:
-        return after[0]
-    if before:
-        return before[-1]
-    return None
+    ended = text[max(0, q.content_end - 3):q.content_end].rstrip().endswith(".")  # "... ." He said
+    short = q.words(text) < MIN_ORPHAN_WORDS and text[max(0, q.end - 4):q.end - 1].rstrip()[-1:] \
+        not in (",", ".", "?", "!")  # a short quotation must be set off: not 'called it "baseless"'
+    before = None
+    for c in cues.ending_by(q.start):
+        gap = text[c.end:q.start]
+        if not _AFTER_GAP.match(gap):
+            break
+        if c.speaker is not None and not (short and not re.search(r"[,:]", gap)):
+            before = c
+            break
+    if before is not None and ":" in text[before.end:q.start]:
+        return before
+    for c in cues.starting_from(q.end):
+        gap = text[q.end:c.start]
+        if not _BEFORE_GAP.match(gap):
+            break
+        if c.speaker is not None and not (short and not re.search(r"[,:]", gap)) \
+                and not (ended and text[c.start:c.start + 1].isupper()) \
+                and not (c.verb.tag_ == "VBG" and c.verb.dep_ != "ROOT"):  # not "..., noting"
+            return c
+    return before
+
+
+class _Cues:
+    """A paragraph's cues, found by where their clauses start and end."""
+
+    def __init__(self, cues: list[_Cue]) -> None:
+        self.by_start = sorted(cues, key=lambda c: c.start)
+        self.starts = [c.start for c in self.by_start]
+        self.by_end = sorted(cues, key=lambda c: c.end)
+        self.ends = [c.end for c in self.by_end]
+
+    def starting_from(self, offset: int) -> Iterator[_Cue]:
+        """Cues whose clause starts at or after `offset`, nearest first."""
+        return iter(self.by_start[bisect_left(self.starts, offset):])
+
+    def ending_by(self, offset: int) -> Iterator[_Cue]:
+        """Cues whose clause ends at or before `offset`, nearest first."""
+        return reversed(self.by_end[:bisect_right(self.ends, offset)])
+
+
+class _Marks:
+    """A paragraph's quotations, for "is this offset quoted?" in logarithmic time."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+
+    def __contains__(self, offset: int) -> bool:
+        i = bisect_right(self.starts, offset) - 1
+        return i >= 0 and offset < self.spans[i][1]
+
+    def overlap(self, start: int, end: int) -> int:
+        """How many characters of [start, end) are quoted."""
+        total = 0
+        for a, b in self.spans[max(0, bisect_right(self.starts, start) - 1):]:
+            if a >= end:
+                break
+            total += max(0, min(end, b) - max(start, a))
+        return total
 
 
 def _content(cue: _Cue, doc: Doc) -> tuple[int, int] | None:
@@ -315,8 +364,8 @@ def _setting(verb: Token) -> str | None:
 
 
 def _sentence_initial(text: str, start: int) -> bool:
-    before = text[:start]
-    return not before.strip() or bool(_SENTENCE_END.search(before))
+    before = text[max(0, start - 12):start]
+    return not _NONSPACE.search(text, 0, start) or bool(_SENTENCE_END.search(before))
 
 
 def _quote_groups(quotes: list[list[QuoteSpan]]) -> dict[tuple[int, int], int]:

@@ -17,6 +17,7 @@ reader would:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -56,7 +57,7 @@ def entity_of(doc: Doc) -> dict[int, Span]:
             for i in range(ent.start, ent.end)}
 
 
-def clean_name(span: Sequence[Token]) -> str:
+def clean_name(span: Span | Sequence[Token]) -> str:
     """The name as a reader says it: no leading "the" or titles, no trailing possessive."""
     words = [t for t in span if not t.is_punct or t.text in "&."]
     while words and (words[0].lower_.rstrip(".") in TITLES | _DEFINITE):
@@ -137,6 +138,17 @@ class Speakers:
         # Full names to resolve a surname against: people, and runs of capitalised proper
         # nouns spaCy gave no label or a wrong one ("the Mamata Banerjee government").
         self._people = [n for n in self.named if n.label in ("PERSON", "NAME") and " " in n.name]
+        # surname -> full name -> where it is written (in order): a surname is looked up, not scanned
+        self._by_surname: dict[str, dict[str, list[Position]]] = {}
+        self._roles: dict[str, str] = {}
+        for n in self._people:
+            bare = _bare(n.name)
+            if bare:
+                self._by_surname.setdefault(bare[-1].lower(), {}).setdefault(n.name, []).append(n.where)
+            if n.role:
+                self._roles.setdefault(n.name, n.role)
+        self._surnames = {n.name.split()[-1] for n in self._people}
+        self._organisations: dict[str, str] = {}
         for number, (doc, spans) in enumerate(zip(docs, quoted)):
             ents = entity_of(doc)
             for token in doc:
@@ -185,22 +197,32 @@ class Speakers:
         words = _bare(name)
         if not words:
             return name
+        surname = words[-1].lower()
+        found = self._by_surname.get(surname) or {
+            full: places for known, names in self._by_surname.items() if _same_surname(known, surname)
+            for full, places in names.items()}
         best, best_key = name, (len(words), False, (-1, -1))
-        for other in self._people:
-            theirs = _bare(other.name)
-            if len(theirs) < len(words) or not _same_surname(theirs[-1], words[-1]):
+        for other, places in found.items():
+            theirs = _bare(other)
+            if len(theirs) < len(words) or not all(
+                    w.lower() in (t.lower() for t in theirs) for w in words[:-1]):
                 continue
-            if not all(w.lower() in (t.lower() for t in theirs) for w in words[:-1]):
-                continue
-            before = other.where <= where
-            key = (len(theirs), before, other.where if before else (-other.where[0], -other.where[1]))
+            i = bisect_right(places, where)
+            before = i > 0
+            at = places[i - 1] if before else (-places[0][0], -places[0][1])
+            key = (len(theirs), before, at)
             if key > best_key:
-                best, best_key = other.name, key
+                best, best_key = other, key
         return best
 
     def organisation(self, name: str, where: Position) -> str:
         """The name the story first gave an organisation: "EU" -> "European Union" (its
         initials), "Edmunds" -> "Edmunds.com", "Big Machine" -> "Big Machine Records"."""
+        if name not in self._organisations:
+            self._organisations[name] = self._organisation(name)
+        return self._organisations[name]
+
+    def _organisation(self, name: str) -> str:
         lowered = name.lower()
         for other in self.named:
             if other.label not in _GROUP_LABELS or other.name == name:
@@ -233,11 +255,10 @@ class Speakers:
     def _is_surname(self, name: str) -> bool:
         """A single word that is the last word of a person's name (spaCy may label a
         lone surname an ORG or GPE)."""
-        return " " not in name and any(p.name.split()[-1] == name and " " in p.name
-                                       for p in self._people)
+        return " " not in name and name in self._surnames
 
     def _role_of(self, canonical: str) -> str | None:
-        return next((n.role for n in self._people if n.name == canonical and n.role), None)
+        return self._roles.get(canonical)
 
     # -- resolution ----------------------------------------------------------------------
 
@@ -245,8 +266,7 @@ class Speakers:
                 history: Sequence[tuple[Position, Speaker]]) -> Speaker | None:
         """The speaker `token` (a subject, or the object of "according to") names."""
         parts = [token, *[c for c in token.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN")]]
-        found = [self._one(t, where, ents, history) for t in parts]
-        found = [f for f in found if f is not None]
+        found = [f for f in (self._one(t, where, ents, history) for t in parts) if f is not None]
         for f in found:  # "Lopez said": the role the story gave him earlier
             if f.type == "person" and not f.role:
                 f.role = self._role_of(f.name)
@@ -270,7 +290,7 @@ class Speakers:
         if token.pos_ == "PROPN" and token.is_title and not definite:  # a name spaCy did not label
             name = _propn_name(token)
             if name:
-                if name.split()[-1] in {p.name.split()[-1] for p in self._people}:
+                if name.split()[-1] in self._surnames:
                     return Speaker(self.person(name, where), "person", mention=name)
                 kind: SpeakerType = "person" if " " in name else "unknown"
                 return Speaker(self.organisation(name, where), kind, mention=name)
@@ -291,7 +311,15 @@ class Speakers:
             wanted = ("person", "organisation", "anonymous")
         else:
             return None
-        candidates = [(w, s) for w, s in [*history, *self.subjects] if w < where and s.type in wanted]
+        said = None  # the latest before `where`; history is in paragraph order
+        for w, s in reversed(history):
+            if said is not None and w[0] < said[0][0]:
+                break
+            if w < where and s.type in wanted and (said is None or w > said[0]):
+                said = (w, s)
+        i = bisect_left(self.subjects, where, key=lambda pair: pair[0])
+        named = next(((w, s) for w, s in reversed(self.subjects[:i]) if s.type in wanted), None)
+        candidates = [c for c in (said, named) if c is not None]
         if not candidates:
             return None
         found = max(candidates, key=lambda pair: pair[0])[1]
@@ -350,9 +378,9 @@ class Speakers:
     def _antecedent(self, token: Token, lemma: str, modifiers: list[Token], where: Position,
                     history: Sequence[tuple[Position, Speaker]]) -> Speaker | None:
         """What "the minister", "the company", "the statement" points back to."""
-        earlier = [r for r in self.roles if r[1] == lemma and r[0] <= where]
-        if earlier:  # "the chancellor" after "Chancellor Gordon Brown"
-            name = max(earlier)[2]
+        held = [r for r in self.roles if r[1] == lemma and r[0] <= where]
+        if held:  # "the chancellor" after "Chancellor Gordon Brown"
+            name = max(held)[2]
             kind = next((s.type for _, s in [*history, *self.subjects] if s.name == name), None)
             label = next((n.label for n in self.named if n.name == name), "PERSON")
             return Speaker(name, kind or ("person" if label == "PERSON" else "organisation"),
@@ -368,8 +396,7 @@ class Speakers:
                 return found
         if lemma not in ORG_NOUNS:
             return None
-        orgs = [n for n in self.named if n.label == "ORG" and not n.quoted]
-        earlier = [n for n in orgs if n.where <= where]
+        earlier = [n for n in self.named if n.label == "ORG" and not n.quoted and n.where <= where]
         words = [lemma, *(m.lemma_.lower() for m in modifiers)]
         # "the production company", "the municipality": a name that says so, whatever label
         # spaCy gave it; the latest before, else the first after
