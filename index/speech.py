@@ -15,7 +15,7 @@ acknowledge admit accuse blame criticise criticize condemn welcome praise hail a
 pledge vow threaten demand propose recommend apologise apologize defend refute rebut dismiss
 inform brief remind ask question wonder report observe find indicate forecast describe call
 comment
-believe think expect agree
+believe think expect agree rule
 """.split())
 
 # Verbs that attribute only a quotation right beside them ("...," the statement continued).
@@ -23,7 +23,7 @@ QUOTE_ONLY = frozenset("continue read go begin end finish".split())
 
 # Verbs that cite a document or survey as much as a person ("the survey found that ...");
 # they report speech only with a clause, never with a bare object.
-CLAUSE_ONLY = frozenset("add find report indicate believe think expect agree call ask "
+CLAUSE_ONLY = frozenset("add rule find report indicate believe think expect agree call ask "
                         "question wonder".split())
 
 # Words before a name that are not part of it ("Mr. Lopez", "Dr Feld"), lower case, no dot.
