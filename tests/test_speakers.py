@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from index.quotes import Statement, extract_statements
-from index.speakers import _acronyms, _same_surname
+from index.speakers import _acronyms
 
 
 def _by(snippet: str, *paragraphs: str) -> Statement:
@@ -40,12 +40,6 @@ def test_a_date_after_a_surname_stays_out_of_the_name() -> None:
     statement = _by("deal was off", "Ravi Prasad chairs the board.",
                     '"The deal was off," Prasad said Monday.')
     assert statement.speaker == "Ravi Prasad"
-
-
-def test_a_spelling_slip_in_a_long_surname() -> None:
-    statement = _by("funds were missing", "Jagdeep Dhankhar wrote to the council.",
-                    "Mr. Dhankar said the funds were missing.")
-    assert statement.speaker == "Jagdeep Dhankhar"
 
 
 def test_he_and_she_are_the_latest_person() -> None:
@@ -122,6 +116,5 @@ def test_an_unresolvable_pronoun_leaves_no_speaker() -> None:
 
 
 def test_names_and_acronyms_helpers() -> None:
-    assert _same_surname("Dhankar", "Dhankhar") and not _same_surname("Rao", "Roy")
     assert "PGE" in _acronyms("Pacific Gas & Electric Co.")
     assert "EPA" in _acronyms("US Environmental Protection Agency")
