@@ -321,6 +321,8 @@ def _content(cue: _Cue, doc: Doc) -> tuple[int, int] | None:
     if verb.lemma_ in CLAUSE_ONLY:
         return None
     objects = [c for c in verb.children if c.i > verb.i and c.dep_ in _OBJECTS]
+    if any(a.lemma_ in SPEECH_VERBS and a.i < verb.i for a in verb.ancestors):
+        return None  # "said the council would defend the case": an act inside reported speech
     if objects:  # "denied the allegations", "urged the council to ...": the act with its object
         return _trim(doc, verb.i, _right_end(verb))
     return None

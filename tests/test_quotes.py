@@ -191,6 +191,11 @@ def test_partial_quote_inside_reported_speech() -> None:
     assert statement.speaker == "Tom Reid" and statement.kind == "indirect"
 
 
+def test_an_act_inside_reported_speech_is_not_a_statement_of_its_own() -> None:
+    statements = _all("Mark Dunn said the council would defend the case in court.")
+    assert [(s.speaker, s.verb) for s in statements] == [("Mark Dunn", "said")]
+
+
 def test_negated_verb_is_not_a_statement() -> None:
     assert _all("Tom Reid did not say whether the plant would close.") == []
 
