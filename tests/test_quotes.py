@@ -271,9 +271,9 @@ def test_attribution_costs_little_beside_the_parse() -> None:
     filler = "The river rose for a week and the town waited for news from upstream. " * 150
     paragraphs = [filler + 'The mayor said the levee would hold. "We are ready," she said. ' + filler] * 5
     docs = parse(paragraphs)
-    started = time.perf_counter()
+    started = time.process_time()  # this process's own CPU: other work on the machine does not count
     statements = extract_statements(paragraphs, docs)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
     assert any("the levee would hold" in s.text for s in statements)
 
 
@@ -287,9 +287,9 @@ def test_attribution_costs_little_beside_the_parse() -> None:
 ])
 def test_pathological_paragraphs_stay_fast(paragraph: str) -> None:
     docs = parse([paragraph])
-    started = time.perf_counter()
+    started = time.process_time()  # this process's own CPU: other work on the machine does not count
     extract_statements([paragraph], docs)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 _PIECES = [*"abc XYZ.,;:!?'\"\u201c\u201d\u2018\u2019-", "said", " he ", "Mr. ", "that ",
