@@ -25,11 +25,16 @@ FEATURES = (
     "content_sentence", "content_near", "pairs_found",
     "story_cover", "content_missing",
     "typed_question", "type_found", "type_person", "type_org", "type_date", "type_place",
-    "type_amount", "number_found",
+    "type_amount", "number_found", "count_of_asked", "cause_found",
     "speaker_asked", "speaker_said", "said_question_statement",
     "statement", "quotation", "lead", "length",
 )
 _DIGIT = re.compile(r"\d")
+_NUMBER = re.compile(r"\d[\d.]*$")
+# Connectives that give a reason, for "why" questions (a parse marks the clause, not its sense).
+_CAUSE = re.compile(r"\b(?:because|due to|since|as a result|owing to|so that|in order to|"
+                    r"after|amid|over concerns?|in protest)\b", re.IGNORECASE)
+_COUNT_REACH = 2  # terms after a number that it may count ("18 northern counties")
 _LABELS_PERSON = frozenset({"PERSON"})
 _LABELS_ORG = frozenset({"ORG", "NORP"})
 
@@ -51,6 +56,7 @@ def candidate_features(q: Question, ix: StoryIndex) -> list[list[float]]:
     statements = _statement_kinds(ix)
     rarest = max(weights.values(), default=1.0) or 1.0
     pairs = set(pairwise(terms))
+    asked = set(terms)
     rows = []
     for i, sentence in enumerate(ix.sentences):
         own = ix.sentence_sets[i] | ix.speaker_sets[i]
@@ -75,12 +81,21 @@ def candidate_features(q: Question, ix: StoryIndex) -> list[list[float]]:
             float(q.kind == "where" and bool(labels & q.labels)),
             float(q.kind in ("how_many", "how_much") and bool(labels & q.labels)),
             float(q.kind in ("how_many", "how_much") and bool(_DIGIT.search(sentence.text))),
+            float(q.kind in ("how_many", "how_much") and _counts(ix.sentence_terms[i], asked)),
+            float(q.kind == "why" and bool(_CAUSE.search(sentence.text))),
             float(q.speaker is not None), float(i in said),
             float(q.kind == "said" and kind is not None),
             float(kind is not None), float(kind == "direct"),
             float(i == 0), math.log1p(len(ix.sentence_terms[i])) / 4,
         ])
     return rows
+
+
+def _counts(terms: list[str], asked: set[str]) -> bool:
+    """Whether a number stands just before a question term: "375,000 people" for "how many
+    people", "18 counties" for "how many counties"."""
+    return any(_NUMBER.match(t) and asked.intersection(terms[k + 1: k + 1 + _COUNT_REACH])
+               for k, t in enumerate(terms))
 
 
 def _pairs_found(pairs: set[tuple[str, str]], terms: list[str]) -> float:
