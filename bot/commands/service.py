@@ -103,9 +103,17 @@ class StoryBot:
               story: str | None = None) -> Reply:
         from bot.lookup import quotes
 
-        chosen = self.story(caller, story)
-        found = quotes([chosen], speaker=speaker or None, about=about or None)
-        return views.quotes_reply(found, chosen, speaker, about)
+        chosen = self._chosen(caller, story)
+        asked = " ".join(filter(None, (speaker, about)))
+        if chosen is not None or not asked:
+            stories = [chosen or self.story(caller)]
+        else:  # no story here: the stories that name the speaker or the topic
+            library = self.library(caller.place)
+            with self._locked(library):
+                stories = library.candidates(asked) or [library.default_story()]
+        found = quotes(stories, speaker=speaker or None, about=about or None)
+        shown = next((s for s in stories if found and s.id == found[0].story_id), stories[0])
+        return views.quotes_reply(found, shown, speaker, about)
 
     def speakers(self, caller: Caller, story: str | None = None) -> Reply:
         from bot.lookup import speakers
