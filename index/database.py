@@ -28,6 +28,7 @@ DB_FILE = "storybot.db"
 DB_VERSION = 1  # PRAGMA user_version of the layout below
 # Long enough for another process's add (one insert) or a big import to commit.
 _BUSY_TIMEOUT_MS = 30_000
+_MIN_SQLITE = (3, 24)  # INSERT ... ON CONFLICT DO UPDATE
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stories (
@@ -152,6 +153,9 @@ class Database:
         except OSError as exc:
             raise LibraryError(f"cannot write to the data directory {self.data_dir}: "
                                f"{exc.strerror or exc}") from None
+        if sqlite3.sqlite_version_info < _MIN_SQLITE:
+            raise LibraryError(f"StoryBot needs SQLite {'.'.join(map(str, _MIN_SQLITE))} or newer; "
+                               f"this Python has {sqlite3.sqlite_version}")
         if self.path.exists() and not self.path.is_file():
             raise LibraryError(f"cannot open the library {self.path}: it is not a file")
         try:

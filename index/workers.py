@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -47,5 +48,5 @@ def die_with_parent(parent: int) -> None:
 def _watch(parent: int) -> None:
     # Orphans are re-parented (to init or a subreaper), so the parent pid changes.
     while os.getppid() == parent:
-        threading.Event().wait(POLL_SECONDS)
+        time.sleep(POLL_SECONDS)
     os._exit(1)

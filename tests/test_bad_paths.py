@@ -26,7 +26,8 @@ def storybot(*argv: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
 
     return subprocess.run([sys.executable, "-m", "bot", "--data-dir", str(data_dir), *argv],
-                          capture_output=True, text=True, timeout=60, cwd=REPO, preexec_fn=cap)
+                          check=False, capture_output=True, text=True, timeout=60, cwd=REPO,
+                          preexec_fn=cap)
 
 
 def one_line_error(done: subprocess.CompletedProcess[str], *expected: str) -> None:
