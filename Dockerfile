@@ -1,4 +1,6 @@
-# StoryBot on Discord: `docker build -t storybot .` then see docs/discord.md to run it.
+# StoryBot on Discord: `docker build -t storybot .`, then README.md, "Running it on Discord"
+# -> "Docker". Run it with a restart policy:
+#   docker run -d --name storybot --restart unless-stopped --env-file .env -v storybot-data:/data storybot
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -20,7 +20,6 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
 from bot.summary import summarize
-from index.features import REPORTING_VERBS
 from index.library import story_from_file
 from index.story import Story
 from index.tokens import tokenize
@@ -44,24 +43,25 @@ def _sumy(story: Story, summarizer_cls: type, n: int) -> list[str]:
 
 
 def _measures(story: Story, chosen: list[str]) -> str:
-    ix = story.search
-    names = {n for facts in ix.facts for n in facts.names}
+    names = {e.text for s in story.sentences for e in s.entities
+             if e.label in {"PERSON", "ORG", "GPE", "NORP"}}
     text = " ".join(chosen)
     covered = sum(1 for n in names if n in text)
     heard = {st.speaker for st in story.statements if st.speaker and st.text in text}
     lead = story.sentences[0].text in text
     return (f"{len(text)} chars, {len(chosen)} sentences, names {covered}/{len(names)}, "
-            f"speakers heard {len(heard)}, orphans {sum(map(_orphan, chosen))}, "
+            f"speakers heard {len(heard)}, orphans {sum(_orphan(story, s) for s in chosen)}, "
             f"lead {'yes' if lead else 'no'}")
 
 
-def _orphan(sentence: str) -> bool:
+def _orphan(story: Story, sentence: str) -> bool:
     """A sentence that cannot stand alone: it opens with a pronoun, or is a quotation
-    that names no speaker (its speaker was in the sentence before)."""
+    whose speaker the story names elsewhere (no statement with a speaker covers it)."""
     low = sentence.lower().lstrip("\"“ ")
     pronoun = low.split(" ", 1)[0] in {"they", "it", "he", "she", "this", "these", "those"}
-    quote = sentence.lstrip()[:1] in "\"“" and not any(
-        w in REPORTING_VERBS for w in low.replace(",", " ").replace(".", " ").split())
+    attributed = {sid for st in story.statements if st.speaker for sid in st.sentence_ids}
+    ids = [s.id for s in story.sentences if s.text in sentence]
+    quote = sentence.lstrip()[:1] in "\"“" and not attributed.intersection(ids)
     return pronoun or quote
 
 

@@ -25,6 +25,11 @@ log = logging.getLogger(__name__)
 
 PROMPT = "storybot> "
 Handler = Callable[..., Reply]
+# C0 controls but tab and newline, DEL, and C1 controls: in a terminal they move the cursor,
+# retitle the window or recolour text (ESC and CSI start ANSI escape sequences). Undecodable
+# input bytes arrive as surrogates (U+DC80..U+DCFF) and would be written back raw.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\udc80-\udcff]")
+_SURROGATE_BASE = 0xDC00
 
 
 def parse(line: str) -> tuple[CommandSpec, dict[str, str]]:
@@ -115,14 +120,25 @@ def chat(service: StoryBot, lines: Iterable[str], out: TextIO) -> None:
 
 
 def answer_line(table: dict[str, Handler], caller: Caller, line: str) -> str:
+    """The reply to one line, safe to print: replies quote the question back."""
     try:
         spec, options = parse(line)
-        return render(table[spec.name](caller, **options))
+        return terminal_safe(render(table[spec.name](caller, **options)))
     except StoryBotError as exc:
-        return f"! {exc}"
+        return terminal_safe(f"! {exc}")
     except Exception:  # one bad line must not end the session
         log.exception("unexpected error answering %r", line[:200])
         return "! Sorry, something went wrong; see the log above."
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character shown as ``\\xNN`` instead of acted on."""
+    return _CONTROLS.sub(_shown, text)
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - _SURROGATE_BASE if code > 0xFF else code:02x}"
 
 
 def _typed_lines() -> Iterator[str]:

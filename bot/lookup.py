@@ -1,8 +1,10 @@
 """Quote lookup: statements by a (fuzzily named) speaker or about a topic; speaker counts.
 
-Speaker names match word by word, forgivingly: "prasad", "ravi shankar" and "Ravi Shankar
-Prassad" all find "Ravi Shankar Prasad"; "spokesman" finds a "spokesperson" (same word
-stem of six letters or more), and a role or organisation counts as part of the name.
+Statements carry canonical speakers (attribution resolved "Prasad" and "the minister" to
+"Ravi Shankar Prasad"), so a query is matched against the speaker's name and role word by
+word: "prasad", "ravi shankar", "Mr Prasad" and "Ravi Shankar Prassad" (one slip) all find
+him, "the minister" finds him by his role, "CFO" by the initials of "chief financial
+officer", "spokesman" a "spokesperson" (the same first six letters).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from rapidfuzz import fuzz
 from index.bm25 import PassageIndex
 from index.normalize import normalize
 from index.quotes import Statement
-from index.speakers import HONORIFICS, ORG_ANAPHORS, ORG_WORDS
+from index.speech import HONORIFICS, ORG_NOUNS, TITLES
 from index.story import Story
 from index.tokens import STOP_WORDS, tokenize
 
@@ -65,19 +67,19 @@ def statements_by(story: Story, name: str) -> list[Statement]:
 
 
 def speaker_matches(name: str, statement: Statement) -> bool:
-    """Every word of `name` (stop words aside) matches a word of the speaker or role, or
-    the whole name is a near spelling of the speaker's ("Anand Kumar Rau")."""
+    """Every word of `name` (stop words and titles aside) matches a word of the speaker or
+    role, or the initials of the role; or the whole name is a near spelling of the speaker's."""
     wanted = [w for w in _name_words(name) if w not in HONORIFICS]  # "dr feld": the name drops it
     # "the company spokesperson": the company is whichever one the story quotes
-    wanted = [w for w in wanted if w not in ORG_ANAPHORS] or wanted
+    wanted = [w for w in wanted if w not in ORG_NOUNS] or wanted
     if not wanted:
         return False
-    known = _name_words(f"{statement.speaker or ''} {statement.role or ''}")
     role = _name_words(statement.role or "")
+    known = _name_words(statement.speaker or "") + role
     initials = _initials(role)
-    short = [k for k in role if 3 <= len(k) <= 4]  # "Gov." for "governor", "Sen." for "senator"
+    abbreviations = [k for k in role if 3 <= len(k) <= 4]  # "Gov." for "governor"
     if all(w in initials or any(_word_match(w, k) for k in known)
-           or (w not in ORG_WORDS and any(w.startswith(k) for k in short)) for w in wanted):
+           or (w in TITLES and any(w.startswith(k) for k in abbreviations)) for w in wanted):
         return True
     speaker = " ".join(_name_words(statement.speaker or ""))
     return len(wanted) > 1 and fuzz.ratio(" ".join(wanted), speaker) >= _NAME_CUTOFF

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.log_level import LOG_LEVEL_VARIABLE, check_log_level
 from index.errors import StoryBotError
 from index.library import DATA_DIR_VARIABLE, default_data_dir
 
@@ -25,19 +25,19 @@ class ConfigError(StoryBotError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty variable is unset, as `storybot index` reads STORYBOT_DATA_DIR (not Path("")).
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      env_ignore_empty=True)
 
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
     data_dir: Path = Field(default_factory=default_data_dir, validation_alias=DATA_DIR_VARIABLE)
     dev_guild_id: int | None = Field(default=None, validation_alias="STORYBOT_DEV_GUILD_ID")
-    log_level: str = Field(default="INFO", validation_alias="STORYBOT_LOG_LEVEL")
+    log_level: str = Field(default="INFO", validation_alias=LOG_LEVEL_VARIABLE)
 
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, level: str) -> str:
-        if level.upper() not in logging.getLevelNamesMapping():
-            raise ValueError("one of DEBUG, INFO, WARNING, ERROR")
-        return level.upper()
+        return check_log_level(level)
 
     def bot_token(self) -> str:
         """The Discord bot token, or a ConfigError saying how to set it (never echoing it)."""
@@ -57,7 +57,9 @@ def load_settings(data_dir: str | None = None) -> Settings:
     except ValidationError as exc:
         error = exc.errors()[0]
         name = ".".join(str(part) for part in error["loc"])
-        raise ConfigError(f"{name}: {error['msg']}") from None
+        # A validator's own words, without pydantic's "Value error, " in front.
+        message = str(error.get("ctx", {}).get("error") or error["msg"])
+        raise ConfigError(f"{name}: {message}") from None
     if data_dir:
         settings.data_dir = Path(data_dir)
     return settings

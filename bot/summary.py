@@ -16,10 +16,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from bot.lookup import describe
+from bot.passages import StoryIndex, leans_on_previous, story_index
 from bot.safe_text import defuse_mentions
-from index.features import opens_with_reference
 from index.quotes import Statement
-from index.search import StoryIndex
 from index.story import Story
 
 Length = Literal["short", "medium", "long"]
@@ -31,6 +30,10 @@ _FACTS: dict[str, int] = {"short": 3, "medium": 5, "long": 8}
 _STATEMENTS: dict[str, int] = {"short": 2, "medium": 3, "long": 5}
 # Sentences sharing more than this share of their terms with a chosen one are repeats.
 _MAX_OVERLAP = 0.5
+# Entity labels of the facts that make a sentence worth a summary.
+_NUMBERS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
+_DATES = frozenset({"DATE", "TIME"})
+_NAMES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 
 class SummaryLine(BaseModel):
@@ -54,7 +57,7 @@ class Summary(BaseModel):
 
 def summarize(story: Story, length: Length = "short") -> Summary:
     """An extractive summary of `story` that fits `length`'s character budget."""
-    ix = story.search
+    ix = story_index(story)
     facts = _pick_facts(ix, _FACTS[length])
     statements = _pick_statements(story, ix, _STATEMENTS[length], {f.sentence_id for f in facts})
     while True:
@@ -77,8 +80,8 @@ def centrality(ix: StoryIndex) -> list[float]:
     scores = []
     for i, terms in enumerate(ix.sentence_sets):
         shared = sum(ix.idf(t) for t in terms if ix.df(t) > 1)
-        facts = ix.facts[i]
-        bonus = bool(facts.numbers) + 0.5 * bool(facts.dates) + 0.5 * bool(facts.names)
+        labels = {e.label for e in ix.sentences[i].entities}
+        bonus = bool(labels & _NUMBERS) + 0.5 * bool(labels & _DATES) + 0.5 * bool(labels & _NAMES)
         scores.append(shared / (len(terms) ** 0.5 or 1) + bonus)
     return scores
 
@@ -92,7 +95,7 @@ def _pick_facts(ix: StoryIndex, n: int) -> list[SummaryLine]:
             break
         text = ix.sentences[i].text
         # A sentence that leans on the one before it reads well only right after it.
-        leans = opens_with_reference(text) and i - 1 not in chosen
+        leans = leans_on_previous(text) and i - 1 not in chosen
         if not _repeats(ix, i, chosen) and not _is_quotation(text) and not leans:
             chosen.append(i)
     return [_line(ix, i) for i in sorted(chosen)]

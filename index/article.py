@@ -1,7 +1,8 @@
 """Raw article bytes → `Article`: decoding, format detection, and the four input formats.
 
-Formats, detected from the content (never from the file name alone):
-- JSON: ``{"title", "source", "url", "date", "paragraphs": [...]}``
+Formats, detected from the content (never from the file name alone; but a file named
+``.json`` must hold a JSON article):
+- JSON: ``{"title", "source", "url", "date", "byline", "paragraphs": [...]}``
 - HTML: a news page, through trafilatura (the optional ``html`` extra)
 - plain text with a ``key: value`` header block, or scraped page text whose metadata
   lines are recognised by the rules in `index.page_text`.
@@ -45,12 +46,14 @@ class Article(BaseModel):
 
 
 class _JsonArticle(BaseModel):
-    title: str | None = None
-    source: str | None = None
-    url: str | None = None
-    date: str | None = None
-    byline: str | None = None
-    paragraphs: list[str]
+    """A JSON article as written; each description is what a refusal says the field should be."""
+
+    title: str | None = Field(default=None, description="a string or null")
+    source: str | None = Field(default=None, description="a string or null")
+    url: str | None = Field(default=None, description="a string or null")
+    date: str | None = Field(default=None, description='a date string such as "2019-11-21", or null')
+    byline: str | None = Field(default=None, description="a string or null")
+    paragraphs: list[str] = Field(description="a list of strings")
 
 
 def read_article_file(path: Path) -> Article:
@@ -134,7 +137,8 @@ def decode_article(data: bytes, name: str) -> tuple[str, list[str]]:
 def _parse_text(text: str, name: str) -> Article:
     text = _strip_controls(text)
     stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
+    # A .json name is a promise: `null` or `"text"` in one is a broken article, not prose.
+    if stripped.startswith(("{", "[")) or name.lower().endswith(".json"):
         return _parse_json(stripped, name)
     if _looks_like_html(stripped):
         return _parse_html(text, name)
@@ -158,11 +162,14 @@ def _parse_json(text: str, name: str) -> Article:
     except (ValueError, RecursionError) as exc:
         raise ArticleError(f"{name}: not valid JSON ({_first_line(exc)})") from None
     if not isinstance(raw, dict):
-        raise ArticleError(f"{name}: JSON must be an object with a 'paragraphs' list")
+        raise ArticleError(f"{name}: not a JSON article object (an object with 'paragraphs', a "
+                           f"list of strings); this file holds {_json_kind(raw)}")
     try:
         parsed = _JsonArticle.model_validate(raw)
-    except (ValidationError, RecursionError):
-        raise ArticleError(f"{name}: JSON needs 'paragraphs' as a list of strings") from None
+    except ValidationError as exc:
+        raise ArticleError(f"{name}: {_json_field_problem(exc)}") from None
+    except RecursionError:  # lists nested thousands deep
+        raise ArticleError(f"{name}: 'paragraphs' should be a list of strings") from None
     paragraphs = [p.strip() for p in parsed.paragraphs if p.strip()]
     return Article(
         title=_clean(parsed.title), source=_clean(parsed.source), url=_clean(parsed.url),
@@ -171,13 +178,36 @@ def _parse_json(text: str, name: str) -> Article:
     )
 
 
+def _json_field_problem(exc: ValidationError) -> str:
+    """The first wrongly typed (or missing) field, what it should be, and what it is."""
+    error = exc.errors()[0]
+    field, *rest = error["loc"]
+    expected = _JsonArticle.model_fields[str(field)].description
+    if error["type"] == "missing":
+        return f"a JSON article needs '{field}', {expected}"
+    if rest:  # one item of the paragraphs list
+        return f"'{field}' should be {expected}; item {int(rest[0]) + 1} is {_json_kind(error['input'])}"
+    return f"'{field}' should be {expected}, not {_json_kind(error['input'])}"
+
+
+def _json_kind(value: object) -> str:
+    """What a decoded JSON value is, in JSON's words."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    kinds = {int: "a number", float: "a number", str: "a string", list: "a list", dict: "an object"}
+    return kinds.get(type(value), type(value).__name__)
+
+
 def _parse_html(text: str, name: str) -> Article:
     try:
         import trafilatura  # optional extra: only HTML input needs it
         from trafilatura.settings import Document
     except ImportError:
-        raise ArticleError(
-            f"{name}: HTML articles need the html extra: pip install 'storybot[html]'"
+        raise ArticleError(  # the checkout form, as in the README: storybot is not on PyPI
+            f"{name}: HTML articles need the html extra: pip install -e '.[html]' in the "
+            "StoryBot checkout"
         ) from None
     extracted = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
                                             include_tables=False, favor_recall=True)

@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +44,7 @@ from index.article import (
 from index.database import Database
 from index.errors import CorruptStoryError, LibraryError, StoryBotError, UnknownStoryError
 from index.postings import PostingsUpdate, StoryPostings
+from index.sample import SAMPLE_ID, bundled_story
 from index.story import SCHEMA_VERSION, Story, StoryInfo, build_story, content_hash
 from index.tokens import tokenize
 
@@ -53,8 +53,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SAMPLE_FILE = "whatsapp-regret-ndtv-2019-11-21.txt"
-SAMPLE_ID = Path(SAMPLE_FILE).stem
 OPERATOR = "operator"  # the operator's shelf: `storybot index`, DMs and the console
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 CANDIDATES = 3  # at most this many stories go from the first stage to the answer engine,
@@ -173,14 +171,6 @@ def validate_id(story_id: str) -> str:
 def default_data_dir() -> Path:
     """The per-user data folder, used when neither --data-dir nor $STORYBOT_DATA_DIR is set."""
     return Path(platformdirs.user_data_dir("storybot", appauthor=False))
-
-
-@lru_cache(maxsize=1)
-def bundled_story() -> Story:
-    """The sample story shipped with the package: the default when a library is empty."""
-    data = resources.files("index").joinpath("data", SAMPLE_FILE).read_bytes()
-    article = parse_article(data, SAMPLE_FILE)
-    return build_story(article, SAMPLE_ID, content_hash(data), bundled=True)
 
 
 def story_from_file(path: Path) -> Story:

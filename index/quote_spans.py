@@ -18,6 +18,7 @@ from enum import Enum
 _MARKS = re.compile(r"[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033]")
 _OPENERS = frozenset("\u201c\u201e\u201f\u00ab")
 _CLOSERS = frozenset("\u201d\u00bb\u2033")
+_NEW_PARAGRAPH = re.compile(r"[.!?]\s+$")
 _BEFORE_OPEN = frozenset(" \t\n([{-\u2013\u2014/:")
 
 
@@ -73,6 +74,13 @@ def _spans(text: str, open_before: bool) -> list[QuoteSpan]:
                     spans.append(_span(text, 0, pos + 1, closed=True, continued=True))
                 continue
             depth, opened_at = 1, pos
+        elif direction is _Dir.OPEN and depth == 1 and _NEW_PARAGRAPH.search(text, max(0, pos - 8), pos):
+            # An opening mark after a finished sentence, with a quotation open: a paragraph
+            # of a long quotation, merged into this one (no closing mark before it).
+            # Measured: train 0.879 -> 0.914 only (the set it was written from; BBC merges paragraphs).
+            spans.append(_span(text, opened_at, pos, closed=False,
+                               continued=open_before and not spans and _at_start(text, opened_at)))
+            opened_at = pos
         elif direction is _Dir.OPEN:  # a nested quotation in straight or curly marks
             depth += 1
         else:

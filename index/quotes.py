@@ -1,35 +1,47 @@
-"""Statements with speakers: who said what in a story.
+"""Statements with speakers: who said what in a story, read from spaCy's parse.
 
-`extract_statements` finds direct and reported speech in a story's paragraphs and resolves
-each speaker. The work is split by what it knows about:
-- `index.quote_spans`: where quotations start and end, across paragraphs;
-- `index.reporting`: the reporting verbs and nouns, settings and time phrases;
-- `index.attribution`: reporting clauses in a paragraph (speaker phrase, verb, content);
-- `index.speakers`: what a speaker phrase names, and coreference across the story.
-Here the pieces are put in reading order, speakers resolved, and quotations that no
-clause claims are given to the speaker they continue.
+- Direct speech: `index.quote_spans` says where quotations are; a speech verb whose clause
+  touches a quotation ("...," he said / X said: "...") attributes it; a quotation with no
+  clause of its own continues the current speaker (a quotation running over paragraphs,
+  or a new sentence after "...," she said.).
+- Reported speech: a speech verb with a clausal complement ("X said (that) ...", "..., he
+  added"), "according to X", a parenthetical "X, he added, ...".
+- The speaker is the verb's subject (or the agent of a passive), which `index.speakers`
+  expands and resolves across the story.
 """
 
 from __future__ import annotations
 
 import logging
-from bisect import bisect_left
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from index.attribution import DIRECT_SHARE, Candidate, ParagraphReading, read_paragraph
-from index.normalize import unify_marks
 from index.quote_spans import QuoteSpan, find_quote_spans
-from index.speakers import Entity, PeopleIndex, SpeakerResolver
+from index.speakers import Position, Speaker, Speakers, entity_of, subject_of
+from index.speech import CLAUSE_ONLY, QUOTE_ONLY, SPEECH_VERBS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 log = logging.getLogger(__name__)
 
 # An unattributed quotation shorter than this, or inside a sentence, is a scare quote
 # ("a "secure" app"), not a statement.
 MIN_ORPHAN_WORDS = 4
+# Reported speech whose content is mostly quoted is direct ("said NSO "developed …"").
+DIRECT_SHARE = 0.5
+# Reported speech mostly made of statements already found is not a statement of its own.
+COVERED = 0.8
+# What may stand between a quotation and the clause attributing it.
+_BEFORE_GAP = re.compile(r"^[\s,;\u2013\u2014-]*$")
+_AFTER_GAP = re.compile(r"^[\s,:;\u2013\u2014-]*$")
+_NONSPACE = re.compile(r"\S")
+_SENTENCE_END = re.compile(r"[.!?:][\"'\u201d\u2019)]*\s*$")
 
 
 class Statement(BaseModel):
@@ -50,128 +62,313 @@ class Statement(BaseModel):
                                 description="The speaker as written here, e.g. 'They'")
 
 
-def extract_statements(paragraphs: Sequence[str]) -> list[Statement]:
-    """Statements found in `paragraphs` (paragraph i is number i + 1), in reading order."""
-    originals = list(paragraphs)
-    texts = [unify_marks(p) for p in originals]
-    quotes = find_quote_spans(originals)  # curly marks still tell opening from closing
-    people = PeopleIndex(texts)
-    readings = [read_paragraph(text, spans, people) for text, spans in zip(texts, quotes)]
-    statements = _Storyteller(originals, quotes, readings, people).statements()
-    log.debug("%d statements in %d paragraphs", len(statements), len(originals))
+def extract_statements(paragraphs: Sequence[str], docs: Sequence[Doc] | None = None) -> list[Statement]:
+    """Statements found in `paragraphs` (paragraph i is number i + 1), in reading order;
+    `docs` are their parses (made here when not given)."""
+    texts = list(paragraphs)
+    if docs is None:
+        from index.language import parse
+
+        docs = parse(texts)
+    quotes = find_quote_spans(texts)
+    quoted = [[(q.start, q.end) for q in spans] for spans in quotes]
+    statements = _Reader(texts, list(docs), quotes, Speakers(docs, quoted)).statements()
+    log.debug("%d statements in %d paragraphs", len(statements), len(texts))
     return statements
 
 
 @dataclass
-class _Row:
-    """A statement before its speaker's final name is known ("Banerjee" may grow into
-    "Mamata Banerjee" later in the story)."""
+class _Cue:
+    """A speech verb (or "according to") and the clause around it."""
 
+    verb: Token
+    speaker: Token | None
+    start: int  # the clause's characters, quotations left out
+    end: int
+
+
+@dataclass
+class _Row:
     number: int
     start: int
     end: int
-    entity: Entity | None
-    cand: Candidate | None
     kind: Literal["direct", "indirect"]
+    cue: _Cue | None
+    group: int | None = None  # the quotation this row is part of
+    speaker: Speaker | None = None
 
 
-class _Storyteller:
-    """Walks the paragraphs in order, resolving speakers as a reader would."""
-
-    def __init__(self, paragraphs: list[str], quotes: list[list[QuoteSpan]],
-                 readings: list[ParagraphReading], people: PeopleIndex) -> None:
-        self.paragraphs = paragraphs
-        self.readings = readings
-        self.resolver = SpeakerResolver(people, paragraphs)
+class _Reader:
+    def __init__(self, texts: list[str], docs: list[Doc], quotes: list[list[QuoteSpan]],
+                 speakers: Speakers) -> None:
+        self.texts, self.docs, self.quotes, self.speakers = texts, docs, quotes, speakers
         self.group = _quote_groups(quotes)
-        self.attributed_groups = {self.group[(n, c.quote.start)] for n, r in enumerate(readings)
-                                  for c in r.candidates if c.quote is not None}
-        self.group_speaker: dict[int, Entity | None] = {}
-        self.waiting: dict[int, list[_Row]] = {}  # group → rows awaiting its speaker
-        self.rows: list[_Row] = []
-        self.last_speaker: dict[int, Entity | None] = {}  # paragraph → its last speaker
+        self.history: list[tuple[Position, Speaker]] = []
 
     def statements(self) -> list[Statement]:
-        for number, reading in enumerate(self.readings):
-            items: list[tuple[int, Candidate | tuple[QuoteSpan, bool]]] = [
-                (c.content[0], c) for c in reading.candidates]
-            items += [(q.content_start, (q, initial)) for q, initial in reading.orphans]
-            for _, item in sorted(items, key=lambda pair: pair[0]):
-                if isinstance(item, Candidate):
-                    self._attributed(number, item)
-                else:
-                    self._orphan(number, *item)
-        return [self._statement(row) for row in self.rows]
+        rows: list[_Row] = []
+        for number in range(len(self.texts)):
+            rows += self._paragraph(number, rows)
+        claimed = {r.group: r.speaker for r in rows if r.cue is not None and r.group is not None}
+        for row in rows:  # a quotation attributed in its last paragraph speaks for its first
+            if row.cue is None and row.group in claimed:
+                row.speaker = claimed[row.group]
+        return [self._statement(r) for r in rows]
 
-    def _attributed(self, number: int, cand: Candidate) -> None:
-        text = self.paragraphs[number]
-        start, end = cand.content
-        context = " ".join([text[start:end], cand.context, *cand.settings])
-        entity = self.resolver.resolve(cand.mention, (number, cand.anchor), context, cand.settings)
-        self._add(_Row(number, start, end, entity, cand, _kind(cand, self.readings[number])))
-        if cand.quote is not None:
-            group = self.group[(number, cand.quote.start)]
-            self.group_speaker[group] = entity
-            for row in self.waiting.pop(group, []):
-                row.entity = entity
-
-    def _orphan(self, number: int, quote: QuoteSpan, sentence_initial: bool) -> None:
-        """A quotation no clause claims: a paragraph continuing the last speaker, or part of a
-        quotation attributed in a later paragraph; scare quotes are skipped."""
-        text = self.paragraphs[number]
-        if not (sentence_initial or quote.continued) or quote.words(text) < MIN_ORPHAN_WORDS:
-            return
-        group = self.group[(number, quote.start)]
-        row = _Row(number, quote.content_start, quote.content_end, None, None, "direct")
-        if group in self.group_speaker:
-            row.entity = self.group_speaker[group]
-        elif group in self.attributed_groups:
-            self.waiting.setdefault(group, []).append(row)
-        else:
-            row.entity = self._previous_speaker(number)
-        self._add(row)
-
-    def _previous_speaker(self, number: int) -> Entity | None:
-        """The speaker a bare quotation continues: earlier in this paragraph, else the
-        previous paragraph's last one."""
-        if number in self.last_speaker:
-            return self.last_speaker[number]
-        return self.last_speaker.get(number - 1)
-
-    def _add(self, row: _Row) -> None:
-        self.rows.append(row)
-        self.last_speaker[row.number] = row.entity
+    def _paragraph(self, number: int, done: list[_Row]) -> list[_Row]:
+        doc, text, spans = self.docs[number], self.texts[number], self.quotes[number]
+        inside = _Marks([(q.start, q.end) for q in spans if not q.unbalanced])
+        cues = [c for c in (_cue(t, inside) for t in doc) if c is not None]
+        spans = [_mend(q, cues, text) if q.unbalanced else q for q in spans]
+        still_open = _Marks([(q.start, q.end) for q in spans if q.unbalanced])
+        cues = [c for c in cues if c.verb.idx not in still_open]
+        found = _Cues(cues)
+        rows: list[_Row] = []
+        used: set[int] = set()
+        for q in spans:
+            if not text[q.content_start:q.content_end].strip(" .,;:!?'\"-\u2018\u2019\u201c\u201d"):
+                continue
+            cue = _claiming(q, found, text)
+            if cue is not None:
+                used.add(cue.verb.i)
+                rows.append(_Row(number, q.content_start, q.content_end, "direct", cue,
+                                 self.group[(number, q.start)]))
+            elif q.continued or (_sentence_initial(text, q.start) and q.words(text) >= MIN_ORPHAN_WORDS):
+                rows.append(_Row(number, q.content_start, q.content_end, "direct", None,
+                                 self.group[(number, q.start)]))
+        verbs = [c.verb.idx for c in cues if c.verb.lower_ != "according" and c.verb.lemma_ not in
+                 CLAUSE_ONLY and c.speaker is not None and c.speaker.head.i == c.verb.i]
+        direct = _Marks([(r.start, r.end) for r in rows])
+        quoted = _Marks([(q.content_start, q.content_end) for q in spans])
+        for cue in cues:
+            if cue.verb.i in used or cue.verb.lemma_ in QUOTE_ONLY:
+                continue
+            content = _content(cue, doc)
+            if content is None:
+                continue
+            start, end = content
+            if cue.verb.lower_ == "according" and bisect_left(verbs, end) > bisect_left(verbs, start):
+                continue  # "according to sources, X said ...": X is the speaker
+            if direct.overlap(start, end) >= COVERED * (end - start):
+                continue  # already a direct statement (no duplicates; no score change)
+            share = quoted.overlap(start, end)
+            kind: Literal["direct", "indirect"] = "direct" if share >= DIRECT_SHARE * (end - start) else "indirect"
+            rows.append(_Row(number, start, end, kind, cue))
+        rows.sort(key=lambda r: r.start)
+        ents = entity_of(doc)
+        previous = done[-1].speaker if done and done[-1].number == number - 1 else None
+        for row in rows:
+            if row.cue is not None:
+                where = (number, row.cue.verb.idx)
+                row.speaker = (self.speakers.resolve(row.cue.speaker, where, ents, self.history)
+                               if row.cue.speaker is not None else None)
+                if row.speaker is not None:
+                    self.history.append((where, row.speaker))
+            else:
+                row.speaker = previous
+            previous = row.speaker if row.speaker is not None else previous
+        return rows
 
     def _statement(self, row: _Row) -> Statement:
-        entity, cand = row.entity, row.cand
+        speaker, cue = row.speaker, row.cue
+        setting = _setting(cue.verb) if cue else None
         return Statement(
-            speaker=entity.canonical if entity else None,
-            role=entity.role if entity and entity.role != entity.canonical else None,
-            speaker_type=entity.speaker_type if entity else "unknown",
+            speaker=speaker.name if speaker else None,
+            role=speaker.role if speaker and speaker.role != speaker.name else None,
+            speaker_type=speaker.type if speaker else "unknown",
             kind=row.kind,
-            verb=cand.verb if cand else None,
-            text=self.paragraphs[row.number][row.start:row.end],
+            verb=cue.verb.text if cue else None,
+            text=self.texts[row.number][row.start:row.end],
             paragraph=row.number + 1,
             start=row.start,
             end=row.end,
-            setting="; ".join(cand.settings) if cand and cand.settings else None,
-            mention=cand.mention_text if cand else None,
+            setting=setting,
+            mention=speaker.mention if speaker and speaker.mention else None,
         )
 
 
-def _kind(cand: Candidate, reading: ParagraphReading) -> Literal["direct", "indirect"]:
-    """Direct when the content is a quotation, or mostly one ("said NSO "developed …"")."""
-    if cand.quote is not None:
-        return "direct"
-    start, end = cand.content
-    quotes = reading.quotes  # in reading order: bisect to the first one inside the content,
-    quoted = 0               # so that a paragraph dense with quotations stays linear
-    for i in range(bisect_left(quotes, start, key=lambda q: q.content_start), len(quotes)):
-        if quotes[i].content_start > end:
+def _cue(token: Token, inside: _Marks) -> _Cue | None:
+    """The speech cue `token` is, if any, with its clause's extent."""
+    if token.idx in inside:
+        return None
+    if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+        to = next(c for c in token.children if c.lower_ == "to")
+        source = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if source is None:
+            return None
+        return _Cue(token, source, token.idx, token.right_edge.idx + len(token.right_edge))
+    if token.pos_ not in ("VERB", "AUX") or not (token.lemma_ in SPEECH_VERBS or token.lemma_ in QUOTE_ONLY):
+        return None
+    if any(c.dep_ == "neg" for c in token.children):  # precision; score.py cannot see it
+        return None  # "had not commented", "did not say"
+    if any(c.dep_ == "auxpass" for c in token.children) and not any(
+            c.dep_ == "agent" for c in token.children):  # precision; score.py cannot see it
+        return None  # "was accused of": no one is reported speaking
+    speaker = subject_of(token)
+    parts = [token]
+    for child in token.children:
+        if child.dep_ in ("ccomp", "parataxis", "xcomp", "advcl", "conj", "cc") or child.is_punct:
+            continue
+        parts += [t for t in child.subtree if t.idx not in inside]
+    if speaker is not None and speaker.head.i == token.i:
+        parts += list(speaker.subtree)
+    parts = [t for t in parts if t.idx not in inside]
+    start = min(t.idx for t in parts)
+    end = max(t.idx + len(t) for t in parts)
+    return _Cue(token, speaker, start, end)
+
+
+def _mend(q: QuoteSpan, cues: list[_Cue], text: str) -> QuoteSpan:
+    """A quotation never closed that holds its own attribution ('"We were never told, the
+    union leader said.'): it ends at the comma before the attributing clause."""
+    for cue in cues:
+        if q.content_start < cue.start < q.content_end and cue.speaker is not None \
+                and text[:cue.start].rstrip().endswith(","):
+            cut = text.rindex(",", q.content_start, cue.start)
+            return replace(q, end=cut + 1, content_end=cut, closed=True, unbalanced=False)
+    return q
+
+
+def _claiming(q: QuoteSpan, cues: _Cues, text: str) -> _Cue | None:
+    """The cue whose clause touches quotation `q`: right after it ("...," he said), else
+    right before it (he said: "...")."""
+    ended = text[max(0, q.content_end - 3):q.content_end].rstrip().endswith(".")  # "... ." He said
+    short = q.words(text) < MIN_ORPHAN_WORDS and text[max(0, q.end - 4):q.end - 1].rstrip()[-1:] \
+        not in (",", ".", "?", "!")  # a short quotation must be set off: not 'called it "baseless"'
+    before = None
+    for c in cues.ending_by(q.start):
+        gap = text[c.end:q.start]
+        if not _AFTER_GAP.match(gap):
             break
-        if quotes[i].content_end <= end + 1:
-            quoted += quotes[i].content_end - quotes[i].content_start
-    return "direct" if end > start and quoted / (end - start) >= DIRECT_SHARE else "indirect"
+        if c.speaker is not None and not (short and not re.search(r"[,:]", gap)):
+            before = c
+            break
+    if before is not None and ":" in text[before.end:q.start]:
+        return before
+    for c in cues.starting_from(q.end):
+        gap = text[q.end:c.start]
+        if not _BEFORE_GAP.match(gap):
+            break
+        if c.speaker is not None and not (short and not re.search(r"[,:]", gap)) \
+                and not (ended and text[c.start:c.start + 1].isupper()) \
+                and not (c.verb.tag_ == "VBG" and c.verb.dep_ != "ROOT"):  # not "..., noting"
+            return c
+    return before
+
+
+class _Cues:
+    """A paragraph's cues, found by where their clauses start and end."""
+
+    def __init__(self, cues: list[_Cue]) -> None:
+        self.by_start = sorted(cues, key=lambda c: c.start)
+        self.starts = [c.start for c in self.by_start]
+        self.by_end = sorted(cues, key=lambda c: c.end)
+        self.ends = [c.end for c in self.by_end]
+
+    def starting_from(self, offset: int) -> Iterator[_Cue]:
+        """Cues whose clause starts at or after `offset`, nearest first."""
+        return iter(self.by_start[bisect_left(self.starts, offset):])
+
+    def ending_by(self, offset: int) -> Iterator[_Cue]:
+        """Cues whose clause ends at or before `offset`, nearest first."""
+        return reversed(self.by_end[:bisect_right(self.ends, offset)])
+
+
+class _Marks:
+    """A paragraph's quotations, for "is this offset quoted?" in logarithmic time."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+
+    def __contains__(self, offset: int) -> bool:
+        i = bisect_right(self.starts, offset) - 1
+        return i >= 0 and offset < self.spans[i][1]
+
+    def overlap(self, start: int, end: int) -> int:
+        """How many characters of [start, end) are quoted."""
+        total = 0
+        for a, b in self.spans[max(0, bisect_right(self.starts, start) - 1):]:
+            if a >= end:
+                break
+            total += max(0, min(end, b) - max(start, a))
+        return total
+
+
+def _content(cue: _Cue, doc: Doc) -> tuple[int, int] | None:
+    """The reported content of a cue: its clausal complement, or the sentence it
+    interrupts ("X, he added, ...") or that it is attached to ("..., according to X")."""
+    verb = cue.verb
+    if verb.lower_ == "according":
+        sent = verb.sent
+        phrase_start, phrase_end = verb.left_edge.i, verb.right_edge.i + 1
+        if phrase_start - sent.start < 3:
+            return _trim(doc, phrase_end, sent.end)
+        if sent.end - phrase_end < 3:
+            return _trim(doc, sent.start, phrase_start)
+        return _trim(doc, sent.start, sent.end)  # "The culprit, according to X, is ..."
+    complements = [c for c in verb.children if c.dep_ == "ccomp" and (
+                   verb.lemma_ not in CLAUSE_ONLY or _finite(c))]  # "found (that) it was", not "found itself being"
+    if complements:
+        c = complements[0]
+        if c.i > verb.i:
+            # the verb with it: the gold reads "denied that ...", "pleaded with ..." as one act
+            return _trim(doc, verb.i, _right_end(verb, clause=True))
+        return _trim(doc, c.left_edge.i, c.right_edge.i + 1)
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+        sent = verb.sent
+        return _trim(doc, sent.start, sent.end)
+    if verb.lemma_ in CLAUSE_ONLY:
+        return None
+    objects = [c for c in verb.children if c.i > verb.i and c.dep_ in _OBJECTS]
+    if any(a.lemma_ in SPEECH_VERBS and a.i < verb.i for a in verb.ancestors):
+        return None  # "said the council would defend the case": an act inside reported speech
+    if objects:  # "denied the allegations", "urged the council to ...": the act with its object
+        return _trim(doc, verb.i, _right_end(verb))
+    return None
+
+
+_OBJECTS = frozenset({"dobj", "xcomp", "prep", "advcl", "dative", "oprd"})
+def _finite(clause: Token) -> bool:
+    """A clause with a tense of its own, or opened by "that"/"whether"."""
+    return any(t.tag_ in _FINITE for t in [clause, *(c for c in clause.children if c.dep_ in ("aux", "auxpass"))]) \
+        or any(c.dep_ == "mark" for c in clause.children)
+
+
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _right_end(verb: Token, clause: bool = False) -> int:
+    """Where a verb's content ends: its right dependents, a conjoined speech verb too ("welcomed
+    the decision but warned that ..."), not an aside ("..., reports the BBC"); after a clause
+    ("said it had A and had B") any conjoined verb, else not another act ("denied it and left")."""
+    right = [c for c in verb.children if c.i > verb.i and c.dep_ not in ("parataxis", "cc", "punct")
+             and (c.dep_ != "conj" or clause or c.lemma_ in SPEECH_VERBS
+                  or any(m.dep_ == "mark" for m in c.children))]  # "said A and that B"
+    return max((c.right_edge.i for c in right), default=verb.i) + 1
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in "?!":
+        end -= 1
+    if end - start < 3:
+        return None
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+
+
+def _setting(verb: Token) -> str | None:
+    """Where something was said: "in a statement", "in Parliament", "at a news conference"."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "at") and child.i > verb.i:
+            return child.doc[child.i:child.right_edge.i + 1].text
+    return None
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[max(0, start - 12):start]
+    return not _NONSPACE.search(text, 0, start) or bool(_SENTENCE_END.search(before))
 
 
 def _quote_groups(quotes: list[list[QuoteSpan]]) -> dict[tuple[int, int], int]:

@@ -14,14 +14,23 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from index.article import Article
+from index.language import parse
 from index.quotes import Statement, extract_statements
-from index.sentences import split_sentences
 
 if TYPE_CHECKING:
-    from index.search import StoryIndex
+    from spacy.tokens import Doc, Span
 
-# 2: statements found by speaker attribution (with `mention`); version-1 files hold none.
-SCHEMA_VERSION = 2
+# 3: sentences and named entities from spaCy's parse; 2: pysbd sentences, no entities.
+SCHEMA_VERSION = 3
+
+
+class Entity(BaseModel):
+    """A named entity as spaCy's English model labels it (PERSON, ORG, GPE, DATE, MONEY...)."""
+
+    text: str
+    label: str
+    start: int = Field(ge=0, description="Offset in the paragraph text")
+    end: int = Field(ge=0)
 
 
 class Sentence(BaseModel):
@@ -30,6 +39,7 @@ class Sentence(BaseModel):
     text: str
     start: int = Field(ge=0, description="Offset in the paragraph text")
     end: int = Field(ge=0)
+    entities: list[Entity] = Field(default_factory=list)
 
 
 class Paragraph(BaseModel):
@@ -76,13 +86,6 @@ class Story(BaseModel):
     def sentence_by_id(self) -> dict[str, Sentence]:
         return {s.id: s for s in self.sentences}
 
-    @cached_property
-    def search(self) -> StoryIndex:
-        """The retrieval index, built on first use and kept with the story."""
-        from index.search import StoryIndex  # late import: search.py builds on this module
-
-        return StoryIndex(self)
-
     def paragraph(self, number: int) -> Paragraph:
         return self.paragraphs[number - 1]
 
@@ -92,11 +95,12 @@ def content_hash(data: bytes) -> str:
 
 
 def build_story(article: Article, story_id: str, digest: str, bundled: bool = False) -> Story:
-    """Number paragraphs, split sentences, find statements."""
-    paragraphs = [_paragraph(n, text) for n, text in enumerate(article.paragraphs, start=1)]
+    """Parse the paragraphs once; number them, keep their sentences and entities, find statements."""
+    docs = parse(article.paragraphs)
+    paragraphs = [_paragraph(n, doc) for n, doc in enumerate(docs, start=1)]
     ends = [[sentence.end for sentence in p.sentences] for p in paragraphs]
     statements = [_with_sentence_ids(s, paragraphs[s.paragraph - 1], ends[s.paragraph - 1])
-                  for s in extract_statements(article.paragraphs)]
+                  for s in extract_statements(article.paragraphs, docs)]
     info = StoryInfo(
         id=story_id, title=article.title or story_id, date=article.date, source=article.source,
         url=article.url, byline=article.byline, dateline=article.dateline, credit=article.credit,
@@ -105,12 +109,35 @@ def build_story(article: Article, story_id: str, digest: str, bundled: bool = Fa
     return Story(info=info, paragraphs=paragraphs, statements=statements)
 
 
-def _paragraph(number: int, text: str) -> Paragraph:
+def _paragraph(number: int, doc: Doc) -> Paragraph:
+    text = doc.text
     sentences = [
-        Sentence(id=f"p{number}s{i}", paragraph=number, text=text[start:end], start=start, end=end)
-        for i, (start, end) in enumerate(split_sentences(text), start=1)
+        Sentence(id=f"p{number}s{i}", paragraph=number, text=text[start:end], start=start,
+                 end=end, entities=[_entity(e) for e in doc.ents if start <= e.start_char < end])
+        for i, (start, end) in enumerate(_sentence_spans(doc), start=1)
     ]
     return Paragraph(number=number, text=text, sentences=sentences)
+
+
+def _sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """The parser's sentences, trimmed. A piece without a letter or digit (a closing quote
+    mark the parser cut off, a lone dash) belongs to the sentence before it."""
+    spans: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        raw = sent.text
+        start = sent.start_char + len(raw) - len(raw.lstrip())
+        end = sent.end_char - (len(raw) - len(raw.rstrip()))
+        if start >= end:
+            continue
+        if spans and not any(c.isalnum() for c in doc.text[start:end]):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _entity(span: Span) -> Entity:
+    return Entity(text=span.text, label=span.label_, start=span.start_char, end=span.end_char)
 
 
 def _with_sentence_ids(statement: Statement, paragraph: Paragraph, ends: list[int]) -> Statement:

@@ -5,19 +5,29 @@ Steps: normalise (NFKC, quotes, dashes), lower-case, split into word/number runs
 - hyphenated words indexed whole and split: "31-member" → "31-member", "31", "member"
 - possessives and contractions cut: "NSO's" → "nso", "doesn't" → "doe" (a stop word)
 - English stop words dropped, the rest Snowball-stemmed (PyStemmer)
+- an irregular form also gives its base form's term: "took" → "took", "take"; "children" →
+  "children", "child" (what the stemmer cannot join). The forms are the exceptions table
+  of the language model's own lemmatizer, kept in index/data/irregular_forms.json so that
+  questions get them without loading the model; `python -m index.tokens` writes it again.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import logging
 import re
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 import Stemmer
 
 from index.normalize import normalize
 
 # The Snowball project's English stop list (the one its stemmer is designed with), plus
-# question auxiliaries that carry no topic ("did", "does") and contraction leftovers.
+# question auxiliaries that carry no topic ("did", "does"), contraction leftovers, and
+# chat spellings of the question words ("whats").
 STOP_WORDS = frozenset(
     """
     i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
@@ -31,7 +41,7 @@ STOP_WORDS = frozenset(
     against between into through during before after above below to from up down in out on
     off over under again further then once here there when where why how all any both each
     few more most other some such no nor not only own same so than too very s t can will just
-    don should now d ll m o re ve y also
+    don should now d ll m o re ve y also whats wheres whos hows
     """.split()
 )
 
@@ -82,7 +92,8 @@ def _cut_clitic(run: str) -> str:
 
 
 def _stem_words(terms: list[str]) -> list[str]:
-    """Stem plain words; numbers and compounds pass unchanged (stemming "31-member" helps no one)."""
+    """Stem plain words; numbers and compounds pass unchanged (stemming "31-member" helps
+    no one). An irregular form adds its base's stem after its own."""
     stems = _stems()
     if len(stems) > _STEM_CACHE_SIZE:
         stems.clear()
@@ -90,11 +101,19 @@ def _stem_words(terms: list[str]) -> list[str]:
     for term in terms:
         if term in STOP_WORDS:
             continue
-        stem = stems.get(term)
-        if stem is None:
-            stem = stems[term] = _stemmer().stemWord(term) if term.isalpha() else term
-        out.append(stem)
+        found = stems.get(term)
+        if found is None:
+            found = stems[term] = _stem_word(term)
+        out.extend(found)
     return out
+
+
+def _stem_word(term: str) -> tuple[str, ...]:
+    if not term.isalpha():
+        return (term,)
+    stem = _stemmer().stemWord(term)
+    base = _irregular_forms().get(term)
+    return (stem, _stemmer().stemWord(base)) if base else (stem,)
 
 
 # A dict in front of the stemmer: a lookup costs a tenth of a stemWord call, and the
@@ -103,5 +122,53 @@ _STEM_CACHE_SIZE = 200_000
 
 
 @lru_cache(maxsize=1)
-def _stems() -> dict[str, str]:
+def _stems() -> dict[str, tuple[str, ...]]:
     return {}
+
+
+_FORMS_FILE = "irregular_forms.json"
+# The lemmatizer exceptions (per part of speech) in the model package, and a word that
+# tells each table apart.
+_LOOKUPS = ("lemmatizer", "lookups", "lookups.bin")
+_PROBES = ("took", "children", "airier")
+
+
+@lru_cache(maxsize=1)
+def _irregular_forms() -> dict[str, str]:
+    text = resources.files("index").joinpath("data", _FORMS_FILE).read_text(encoding="utf-8")
+    forms: dict[str, str] = json.loads(text)
+    return forms
+
+
+def read_model_forms() -> dict[str, str]:
+    """Irregular forms and their base, from the installed model's lemmatizer exceptions,
+    those whose stem differs from the base's. Read from the package's files: importing
+    the model package would import spaCy."""
+    import srsly  # a dependency of spaCy, needed only here
+
+    from index.language import MODEL_PACKAGES
+
+    spec = next(s for p in MODEL_PACKAGES if (s := importlib.util.find_spec(p)) is not None)
+    root = Path(spec.origin or "").parent
+    lookups = next(root.glob("*/" + "/".join(_LOOKUPS)))
+    tables = srsly.msgpack_loads(lookups.read_bytes())["lemma_exc"].values()
+    forms: dict[str, str] = {}
+    for table in tables:
+        if not any(probe in table for probe in _PROBES):
+            continue  # the adverb table: "better" -> "well" is no help
+        for form, bases in sorted(table.items()):
+            if form.isalpha() and _stemmer().stemWord(form) != _stemmer().stemWord(bases[0]):
+                forms.setdefault(form, bases[0])
+    return forms
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO)
+    target = Path(__file__).resolve().parent / "data" / _FORMS_FILE
+    target.write_text(json.dumps(read_model_forms(), sort_keys=True, indent=0) + "\n",
+                      encoding="utf-8")
+    logging.getLogger(__name__).info("wrote %s", target)
+
+
+if __name__ == "__main__":
+    main()

@@ -66,7 +66,8 @@ message_reference must name a known message. Interaction callbacks: later than
 second callback -> 400 / 40060; the callback type must fit the interaction; autocomplete
 <= 25 choices with 1..100-char names and values. Follow-ups and edits before the callback ->
 404 / 10015. Application command registration: names, descriptions, option counts and
-order. Wrong bot token -> 401 (REST) or close 4004 (gateway); a privileged intent that
+order; a server's commands when the bot is not in that server -> 403 / 50001 Missing
+Access. Wrong bot token -> 401 (REST) or close 4004 (gateway); a privileged intent that
 ``enabled_intents`` does not allow -> close 4014. Unknown routes -> 404, recorded.
 
 Faults (for reliability tests)
@@ -75,10 +76,19 @@ Faults (for reliability tests)
   ``count`` matching requests get 429 with ``retry_after`` and the ``X-RateLimit-*`` and
   ``Via`` headers discord.py reads.
 - ``fail_next(count, status=500, route=..., method=...)``: that status (5xx, or e.g. 403)
-  for the next matching requests.
+  for the next matching requests. ``hang_up_next(count, route=..., method=...)``: no
+  answer at all, the connection cut (recorded with status ``HUNG_UP``).
 - ``await drop_gateway(code=4000, resumable=True)``: close the websocket; discord.py
   reconnects and RESUMEs (or, when not resumable, is refused and IDENTIFYs again).
 - ``await send_reconnect()``: gateway op 7.
+- ``fail_gateway_connects(count=1, status=502)``: the next ``count`` websocket connections
+  are answered with that HTTP status instead of the upgrade, or with ``status=None`` cut
+  off without an answer (what a refused or reset connection looks like to the client).
+- ``await dispatch_malformed(event, field, value)``: a dispatch event with one field of the
+  wrong type, which discord.py fails to parse: ``MESSAGE_CREATE`` (a message mentioning the
+  bot) or ``GUILD_CREATE`` (``guild``). ``await send_raw(text)``: a frame that is not JSON.
+- ``refuse_embeds(count=1)``: the next ``count`` message bodies that carry embeds (channel
+  messages, interaction responses, follow-ups) get 400 Invalid Form Body.
 Injected faults are not violations. Routes are templates such as
 ``"/channels/{channel_id}/messages"`` or ``"/interactions/{interaction_id}/{token}/callback"``.
 
@@ -132,6 +142,7 @@ EMBED_TOTAL_LIMIT = 6000
 MAX_CHOICES = 25
 CHOICE_LIMIT = 100
 INTERACTION_DEADLINE = 3.0
+HUNG_UP = 0  # the status of a request the fake answered by cutting the connection
 
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
@@ -193,8 +204,9 @@ class CapturedRequest:
     json: Any
     files: list[CapturedFile]
     at: float  # time.monotonic()
-    status: int = 0
+    status: int = 0  # HUNG_UP (0) when the fake cut the connection instead of answering
     response: Any = None
+    hung_up: bool = False
 
     def __repr__(self) -> str:
         return f"<{self.method} {self.path} -> {self.status}>"
@@ -269,6 +281,7 @@ class _Rejected(Exception):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.rule, self.detail, self.errors = rule, detail or message, errors
+        self.injected = False  # a fault a test asked for: answered, not a violation
 
 
 @dataclass
@@ -544,6 +557,9 @@ class FakeDiscord:
         self.resume_count = 0
         self.intents = 0
         self._faults: list[_Fault] = []
+        self._gateway_faults: list[int | None] = []  # per coming connection: status or None
+        self.gateway_faults_served = 0
+        self._embed_refusals = 0
         self._ws: web.WebSocketResponse | None = None
         self._send_lock = asyncio.Lock()
         self._changed = asyncio.Condition()
@@ -859,11 +875,52 @@ class FakeDiscord:
         if self._ws is not None:
             await self._send({"op": 7, "d": None})
 
-    def _fault_response(self, captured: CapturedRequest) -> web.Response | None:
+    def hang_up_next(
+        self, count: int = 1, *, route: str | None = None, method: str | None = None
+    ) -> None:
+        """The next ``count`` matching requests get no answer: the connection is cut."""
+        self._faults.append(_Fault(HUNG_UP, count, route, method))
+
+    def fail_gateway_connects(self, count: int = 1, *, status: int | None = 502) -> None:
+        """The next ``count`` gateway connections fail: HTTP ``status`` instead of the
+        websocket upgrade, or with None the connection cut before any answer."""
+        self._gateway_faults += [status] * count
+
+    def refuse_embeds(self, count: int = 1) -> None:
+        """The next ``count`` messages with embeds are refused with 400 Invalid Form Body."""
+        self._embed_refusals += count
+
+    async def dispatch_malformed(self, event: str, field: str, value: Any) -> dict[str, Any]:
+        """``event`` with ``field`` set to ``value`` (of the wrong type): a ``MESSAGE_CREATE``
+        that mentions the bot, or the ``GUILD_CREATE`` of ``guild``. Returns the payload."""
+        if event == "MESSAGE_CREATE":
+            payload = self._user_message("who heads the committee?", mention_bot=True)
+        elif event == "GUILD_CREATE":
+            payload = dict(self.guild)
+        else:
+            raise ValueError(f"no valid {event} to break")
+        payload[field] = value
+        await self.dispatch(event, payload)
+        return payload
+
+    async def send_raw(self, text: str) -> None:
+        """A gateway frame as it is, e.g. one that is not JSON."""
+        if self._ws is not None and not self._ws.closed:
+            async with self._send_lock:
+                await self._ws.send_str(text)
+
+    def _fault_response(
+        self, request: web.Request, captured: CapturedRequest
+    ) -> web.Response | None:
         fault = next((f for f in self._faults if f.matches(captured)), None)
         if fault is None:
             return None
         fault.remaining -= 1
+        if fault.status == HUNG_UP:
+            assert request.transport is not None
+            request.transport.abort()  # the client sees the connection die, no answer
+            captured.hung_up = True
+            return web.Response()
         if fault.status != 429:
             return json_response(
                 {"message": f"{fault.status}: injected fault", "code": 0}, fault.status
@@ -905,14 +962,15 @@ class FakeDiscord:
                 and request.headers.get("Authorization") != f"Bot {self.token}"
             ):
                 raise _Rejected(401, 0, "401: Unauthorized", "unauthorized")
-            response = self._fault_response(captured) or await handler(request, captured)
+            response = self._fault_response(request, captured) or await handler(request, captured)
         except _Rejected as rejected:
-            self.violations.append(Violation(rejected.rule, rejected.detail, captured))
+            if not rejected.injected:
+                self.violations.append(Violation(rejected.rule, rejected.detail, captured))
             body: dict[str, Any] = {"message": rejected.message, "code": rejected.code}
             if rejected.errors:
                 body["errors"] = rejected.errors
             response = json_response(body, rejected.status)
-        captured.status = response.status
+        captured.status = HUNG_UP if captured.hung_up else response.status
         if response.body is not None and response.content_type == "application/json":
             captured.response = json.loads(response.body)  # type: ignore[arg-type]
         self.requests.append(captured)
@@ -1052,6 +1110,9 @@ class FakeDiscord:
     def _check_application(self, request: web.Request) -> None:
         if request.match_info["application_id"] != str(self.application_id):
             raise _Rejected(404, 10015, "Unknown Webhook", "unknown-application")
+        guild = request.match_info.get("guild_id")
+        if guild is not None and guild != self.guild["id"]:  # a server the bot is not in
+            raise _Rejected(403, 50001, "Missing Access", "unknown-guild", guild)
 
     async def _get_commands(self, request: web.Request, captured: CapturedRequest) -> web.Response:
         self._check_application(request)
@@ -1113,6 +1174,11 @@ class FakeDiscord:
         self, channel_id: str, payload: dict[str, Any], files: list[CapturedFile], **extra: Any
     ) -> dict[str, Any]:
         """Check a message body against Discord's rules, then store and return the message."""
+        if self._embed_refusals and payload.get("embeds"):
+            self._embed_refusals -= 1
+            refused = _invalid_form([_Problem("embed-refused", "embeds.0", "Invalid embed.")])
+            refused.injected = True
+            raise refused
         attachments = [
             {
                 "id": str(snowflake_now()),
@@ -1417,6 +1483,24 @@ class FakeDiscord:
         attachments: Iterable[dict[str, Any]] = (),
     ) -> dict[str, Any]:
         """A user's message, delivered as the bot's intents allow; returns the full payload."""
+        message = self._user_message(content, author=author, channel=channel, mentions=mentions,
+                                     mention_bot=mention_bot, attachments=attachments)
+        self.messages[int(message["id"])] = message
+        delivered = self._as_delivered(message)
+        if delivered is not None:
+            await self.dispatch("MESSAGE_CREATE", delivered)
+        return message
+
+    def _user_message(
+        self,
+        content: str,
+        *,
+        author: dict[str, Any] | None = None,
+        channel: dict[str, Any] | None = None,
+        mentions: Iterable[dict[str, Any]] = (),
+        mention_bot: bool = False,
+        attachments: Iterable[dict[str, Any]] = (),
+    ) -> dict[str, Any]:
         author = author or self.user
         channel = channel or self.channel
         mentions = list(mentions)
@@ -1444,10 +1528,6 @@ class FakeDiscord:
         if channel["type"] != 1:
             message["guild_id"] = channel["guild_id"]
             message["member"] = {k: v for k, v in self._member(author).items() if k != "user"}
-        self.messages[int(message["id"])] = message
-        delivered = self._as_delivered(message)
-        if delivered is not None:
-            await self.dispatch("MESSAGE_CREATE", delivered)
         return message
 
     def _as_delivered(self, message: dict[str, Any]) -> dict[str, Any] | None:
@@ -1479,7 +1559,9 @@ class FakeDiscord:
         async with self._send_lock:
             await target.send_str(json.dumps(frame))
 
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        if self._gateway_faults:
+            return await self._failed_connect(request, self._gateway_faults.pop(0))
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
         await self._send({"op": 10, "d": {"heartbeat_interval": self.heartbeat_interval_ms}}, ws)
@@ -1492,6 +1574,14 @@ class FakeDiscord:
                 self._ws = None
             await self._notify()
         return ws
+
+    async def _failed_connect(self, request: web.Request, status: int | None) -> web.Response:
+        self.gateway_faults_served += 1
+        await self._notify()
+        if status is None:
+            assert request.transport is not None
+            request.transport.abort()  # no answer at all: the client sees the connection die
+        return web.Response(status=status or 500, text="injected gateway fault")
 
     async def _on_op(self, ws: web.WebSocketResponse, frame: dict[str, Any]) -> None:
         op, data = frame.get("op"), frame.get("d") or {}

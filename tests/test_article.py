@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -125,14 +127,50 @@ def test_json_article() -> None:
 
 @pytest.mark.parametrize("payload, message", [
     (b"{not json", "not valid JSON"),
-    (b"[1, 2]", "must be an object"),
-    (b'{"title": "x", "paragraphs": "one string"}', "'paragraphs' as a list"),
+    (b"[1, 2]", "not a JSON article object .*; this file holds a list"),
+    (b'{"title": "x", "paragraphs": "one string"}',
+     "'paragraphs' should be a list of strings, not a string"),
+    (b'{"paragraphs": ["One.", 2]}', "'paragraphs' should be a list of strings; item 2 is a number"),
+    (b'{"title": "x"}', "a JSON article needs 'paragraphs', a list of strings"),
     (b'{"title": "x", "paragraphs": []}', "no paragraphs"),
     (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
 ])
 def test_bad_json(payload: bytes, message: str) -> None:
     with pytest.raises(ArticleError, match=message):
         parse_article(payload, "bad.json")
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("title", 5, "'title' should be a string or null, not a number"),
+    ("date", 20191121, """'date' should be a date string such as "2019-11-21", or null, not a number"""),
+    ("source", ["PTI"], "'source' should be a string or null, not a list"),
+    ("url", {"href": "https://e.com"}, "'url' should be a string or null, not an object"),
+    ("byline", True, "'byline' should be a string or null, not a boolean"),
+])
+def test_a_wrongly_typed_json_field_is_named(field: str, value: object, message: str) -> None:
+    doc = {field: value, "paragraphs": ["The dam opened."]}
+    with pytest.raises(ArticleError) as refused:
+        parse_article(json.dumps(doc).encode(), "dam.json")
+    assert str(refused.value) == f"dam.json: {message}"
+
+
+@pytest.mark.parametrize("payload, holds", [
+    (b"null", "null"), (b"42", "a number"), (b'"The dam opened."', "a string"), (b"true", "a boolean"),
+])
+def test_a_json_file_that_is_not_an_object_is_refused(payload: bytes, holds: str) -> None:
+    # Not read as a one-paragraph plain-text story "null".
+    with pytest.raises(ArticleError, match=f"^dam.json: not a JSON article object .*holds {holds}$"):
+        parse_article(payload, "dam.json")
+    assert parse_article(payload, "dam.txt").format == "plain"  # under a text name it is text
+
+
+def test_the_html_extra_hint_is_the_readme_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # the extra is not installed
+    with pytest.raises(ArticleError) as refused:
+        parse_article(b"<html><body><p>The dam opened.</p></body></html>", "dam.html")
+    hint = "pip install -e '.[html]'"
+    assert hint in str(refused.value)
+    assert hint in (Path(__file__).parents[1] / "README.md").read_text()
 
 
 def test_html_article_through_trafilatura() -> None:

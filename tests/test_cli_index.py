@@ -88,3 +88,43 @@ def test_malformed_setting_is_one_line(tmp_path: Path, monkeypatch: pytest.Monke
     out, err = capsys.readouterr()
     assert code == 1 and out == ""
     assert err.startswith("storybot: STORYBOT_DEV_GUILD_ID:") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv", [["index", "list"], ["ask", "who heads the committee?"], ["chat"]])
+def test_an_unknown_log_level_is_refused_with_the_allowed_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        argv: list[str]) -> None:
+    monkeypatch.setenv("STORYBOT_LOG_LEVEL", "BOGUS")
+    code = main(["--data-dir", str(tmp_path), *argv])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert err == ("storybot: STORYBOT_LOG_LEVEL: 'BOGUS' is not a log level; "
+                   "use one of DEBUG, INFO, WARNING, ERROR\n")
+
+
+def test_the_bot_refuses_an_unknown_log_level_in_the_same_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import ConfigError, load_settings
+
+    monkeypatch.setenv("STORYBOT_LOG_LEVEL", "verbose")
+    with pytest.raises(ConfigError) as refused:
+        load_settings()
+    assert str(refused.value) == ("STORYBOT_LOG_LEVEL: 'verbose' is not a log level; "
+                                  "use one of DEBUG, INFO, WARNING, ERROR")
+
+
+def test_an_empty_data_dir_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["--data-dir", "", "index", "list"])
+    _, err = capsys.readouterr()
+    assert refused.value.code == 2
+    assert "argument --data-dir: needs a folder, not an empty string" in err
+
+
+def test_an_empty_data_dir_variable_is_unset_for_the_bot_too(monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    from bot.settings import load_settings
+    from index.library import default_data_dir
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("STORYBOT_DATA_DIR", "")  # was Path(""): stories in the working directory
+    assert load_settings().data_dir == default_data_dir()

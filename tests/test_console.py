@@ -62,6 +62,21 @@ def test_chat_answers_and_reports_errors_as_replies(tmp_path: Path) -> None:
     assert "! usage: /story use story:…" in text
 
 
+def test_control_bytes_of_a_question_are_shown_not_sent_to_the_terminal(tmp_path: Path) -> None:
+    # An ANSI colour, a window retitle (OSC ... BEL), an 8-bit CSI, a carriage return, and an
+    # undecodable byte as stdin delivers it (a surrogate): in a reply, in an error reply.
+    hostile = "who heads \x1b[31mthe\x07 committee\x9b2J\rhi \udc9b?"
+    out = io.StringIO()
+    chat(StoryBot(tmp_path), [hostile, "/quote speaker:\x1b]0;pwned\x07x", "/story use \x1b[2J"], out)
+    text = out.getvalue()
+    assert not [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F
+                or 0xDC80 <= ord(c) <= 0xDCFF]
+    assert "== who heads \\x1b[31mthe\\x07 committee\\x9b2J\\x0dhi \\x9b? ==" in text
+    assert "Statements by \\x1b]0;pwned\\x07x" in text
+    assert "! '\\x1b[2J' is not a story id" in text
+    assert THAROOR in text  # still answered
+
+
 def test_story_add_from_a_file_path(tmp_path: Path) -> None:
     path = tmp_path / "bridge.txt"
     path.write_text("title: Harbour Bridge Reopens\n\nThe harbour bridge reopened on Monday.\n")

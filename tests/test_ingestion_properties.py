@@ -13,7 +13,6 @@ from index.article import MAX_ARTICLE_BYTES, Article, parse_article
 from index.database import DB_FILE
 from index.errors import ArticleError
 from index.library import Library
-from index.sentences import split_sentences
 from index.story import Story, build_story
 from index.tokens import tokenize
 
@@ -156,11 +155,16 @@ def test_html_is_parsed_for_text_never_run_or_resolved() -> None:
 @FAST
 @given(article_text)
 def test_sentence_spans_in_range_and_ordered(text: str) -> None:
-    spans = split_sentences(text)
-    previous_end = 0
-    for start, end in spans:
-        assert previous_end <= start <= end <= len(text)
-        previous_end = end
+    try:
+        story = build_story(parse_article(text.encode(), "a.txt"), "a", "0")
+    except ArticleError:
+        return
+    for paragraph in story.paragraphs:
+        previous_end = 0
+        for sentence in paragraph.sentences:
+            assert previous_end <= sentence.start < sentence.end <= len(paragraph.text)
+            assert sentence.text == paragraph.text[sentence.start:sentence.end]
+            previous_end = sentence.end
 
 
 @FAST

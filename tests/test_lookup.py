@@ -111,3 +111,21 @@ def test_cli_quotes_and_speakers_on_a_file(tmp_path, capsys) -> None:
 ])
 def test_describe_speaker(speaker, role, setting, expected) -> None:
     assert describe(speaker, role, setting) == expected
+
+
+CLUB = """title: Club captain stays on
+
+Feliciano Lopez, the club's captain, said on Monday that he would stay for another season.
+
+"I have unfinished business here," Lopez said. Mr. Lopez added that the squad needed two more defenders.
+"""
+
+
+@pytest.mark.parametrize("name", ["lopez", "Feliciano", "mr lopez", "Lopes", "the captain"])
+def test_cli_speaker_lookup_gives_the_full_name(tmp_path, capsys, name: str) -> None:
+    path = tmp_path / "club.txt"
+    path.write_text(CLUB)
+    assert main(["quotes", "--story", str(path), "--speaker", name, "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert len(found) == 3
+    assert {q["speaker"] for q in found} == {"Feliciano Lopez"}

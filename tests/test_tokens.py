@@ -38,3 +38,16 @@ def test_stop_words_and_case() -> None:
 
 def test_unicode_is_normalised() -> None:
     assert tokenize("\uff37\uff48\uff41\uff54\uff53\uff21\uff50\uff50") == ["whatsapp"]  # full-width
+
+
+def test_irregular_forms_add_their_base() -> None:
+    assert tokenize("She took the children") == ["took", "take", "children", "child"]
+    assert tokenize("He paid") == ["paid", "pay"] and tokenize("they pay") == ["pay"]
+
+
+def test_irregular_forms_file_is_the_models_table() -> None:
+    # index/data/irregular_forms.json is written by `python -m index.tokens` from the pinned
+    # model's lemmatizer; it must be what that model has today.
+    from index.tokens import _irregular_forms, read_model_forms
+
+    assert _irregular_forms() == read_model_forms()

@@ -46,13 +46,33 @@ def describe(interaction: discord.Interaction) -> str:
             f"channel {interaction.channel_id})")
 
 
+def one_line(exc: BaseException) -> str:
+    """``exc`` in one line for the log: its type and the first line of its message."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0][:300]}" if text else type(exc).__name__
+
+
 class StoryTree(app_commands.CommandTree):
-    """The command tree with one polite error handler for every command."""
+    """The command tree with one polite error handler for every command and every error."""
 
     async def on_error(self, interaction: discord.Interaction,
                        error: app_commands.AppCommandError) -> None:
+        await self.report(interaction, error)
+
+    async def report(self, interaction: discord.Interaction, error: BaseException) -> None:
+        """Tell the user politely where that can still reach them; log what cannot."""
         reply = error_reply(error, describe(interaction))
         try:
             await send(interaction, reply)
-        except discord.HTTPException:
-            log.warning("could not report an error %s", describe(interaction), exc_info=True)
+        except Exception as exc:  # noqa: BLE001 -- e.g. the connection dropped: log, never raise
+            log.warning("could not report an error %s: %s", describe(interaction), one_line(exc))
+
+    async def _call(self, interaction: discord.Interaction) -> None:
+        # discord.py's invoker task passes only AppCommandError to on_error; anything else
+        # (raised by a check, say) would end as "Task exception was never retrieved".
+        try:
+            await super()._call(interaction)
+        except app_commands.AppCommandError:
+            raise
+        except Exception as exc:  # noqa: BLE001 -- every error gets the polite reply
+            await self.report(interaction, exc)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import functools
+import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -14,9 +16,12 @@ from bot.commands.reply import Embed
 if TYPE_CHECKING:
     from bot.discord.client import StoryBotClient
 
+log = logging.getLogger(__name__)
+
 # Discord drops an interaction not answered within 3 s; work still running after this long
 # gets a "thinking…" acknowledgement first and its reply as a follow-up.
 DEFER_AFTER = 1.0
+BAD_REQUEST = 400
 
 
 def client_of(interaction: discord.Interaction) -> StoryBotClient:
@@ -52,13 +57,27 @@ def render(reply: Reply, *, embeds_allowed: bool) -> dict[str, Any]:
     return {"content": reply.content or None, "embeds": [to_embed(e) for e in reply.embeds]}
 
 
+async def deliver(post: Callable[..., Awaitable[Any]], reply: Reply, *, embeds_allowed: bool,
+                  where: str) -> None:
+    """Send ``reply`` with ``post``; when Discord refuses it (400) for its embeds, send it
+    once more as plain text, which says the same. A second refusal is the caller's."""
+    try:
+        await post(**render(reply, embeds_allowed=embeds_allowed))
+    except discord.HTTPException as exc:
+        if exc.status != BAD_REQUEST or not (embeds_allowed and reply.embeds):
+            raise
+        log.warning("Discord refused a reply with embeds %s (HTTP %s, code %s): sending it as "
+                    "plain text", where, exc.status, exc.code)
+        await post(**render(reply, embeds_allowed=False))
+
+
 async def send(interaction: discord.Interaction, reply: Reply) -> None:
     """Answer the interaction, or follow up when it was already acknowledged."""
-    kwargs = render(reply, embeds_allowed=interaction.app_permissions.embed_links)
-    if interaction.response.is_done():
-        await interaction.followup.send(**kwargs, ephemeral=reply.ephemeral)
-    else:
-        await interaction.response.send_message(**kwargs, ephemeral=reply.ephemeral)
+    response = interaction.response
+    post = interaction.followup.send if response.is_done() else response.send_message
+    await deliver(functools.partial(post, ephemeral=reply.ephemeral), reply,
+                  embeds_allowed=interaction.app_permissions.embed_links,
+                  where=f"to an interaction in channel {interaction.channel_id}")
 
 
 async def respond(interaction: discord.Interaction, work: Callable[[], Reply]) -> None:
@@ -67,7 +86,20 @@ async def respond(interaction: discord.Interaction, work: Callable[[], Reply]) -
     A `StoryBotError` raised by ``work`` reaches the tree's error handler.
     """
     task = asyncio.ensure_future(asyncio.to_thread(work))
-    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
-    if not done:
-        await interaction.response.defer(thinking=True)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
+        if not done:
+            await interaction.response.defer(thinking=True)
+    except BaseException:
+        # The acknowledgement failed (e.g. the connection dropped): the error handler hears
+        # of that; the work's own outcome no longer reaches anyone and must not be left
+        # unretrieved ("Task exception was never retrieved").
+        task.add_done_callback(_forget)
+        raise
     await send(interaction, await task)
+
+
+def _forget(task: asyncio.Future[Reply]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.debug("a command's result was dropped after its interaction failed",
+                  exc_info=task.exception())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from typing import TYPE_CHECKING
@@ -16,8 +17,8 @@ from bot.commands.catalog import spec
 from bot.commands.views import problem
 from bot.discord.choices import story_autocomplete
 from bot.discord.cogs.common import costs_work, described
-from bot.discord.errors import cooldown_reply, error_reply
-from bot.discord.replies import caller_of, caller_of_message, render, respond
+from bot.discord.errors import cooldown_reply, error_reply, one_line
+from bot.discord.replies import caller_of, caller_of_message, deliver, respond
 
 if TYPE_CHECKING:
     from bot.discord.client import StoryBotClient
@@ -59,10 +60,11 @@ class AskCog(commands.Cog):
             return
         reply = await self._answer(message)
         try:
-            await message.reply(**render(reply, embeds_allowed=_embeds_allowed(message)),
-                                mention_author=False)
-        except discord.HTTPException as exc:  # e.g. no Send Messages permission there
-            log.warning("could not reply in channel %s: %s", message.channel.id, exc)
+            await deliver(functools.partial(message.reply, mention_author=False), reply,
+                          embeds_allowed=_embeds_allowed(message),
+                          where=f"to a mention in channel {message.channel.id}")
+        except Exception as exc:  # noqa: BLE001 -- e.g. no Send Messages there, or a dropped connection
+            log.warning("could not reply in channel %s: %s", message.channel.id, one_line(exc))
 
     def _addressed(self, message: discord.Message) -> bool:
         """A mention of the bot itself (not of a role it has), or any direct message."""
