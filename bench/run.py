@@ -7,17 +7,20 @@ Sections: answering one story in-process; the `storybot ask` process; ingestion;
 generated library with the real shared stories mixed in, opened and asked in its own
 process (load time, peak RSS, questions over every story); and, on the same paragraphs
 and questions, the two baselines (flat rank-bm25, bm25s). The generated library is made
-here, from a seed, in a temporary folder.
+here, from a seed, once: it is kept in `.bench/` under a key of the code that builds it
+(index/, the corpus generator, the seed and size), and later runs on the same code reuse it.
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import hashlib
 import importlib.util
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,13 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures: dict[str, Any] = {}
     figures |= _answers(questions, rounds, table)
     figures |= _cli(questions, table)
-    with tempfile.TemporaryDirectory(prefix="storybot-bench-") as tmp:
-        data_dir = Path(tmp) / "data"
-        paragraphs = _build_library(data_dir, shared, n, args.seed, table, figures)
-        cross = [row for row in questions if not row.get("unanswerable")]
-        figures |= _library_process(data_dir, cross, rounds=3 if args.quick else 5, score=score, table=table)
-        figures |= _baselines(paragraphs, cross, score, table)
-        _per_story_scaling(data_dir, shared, questions, 5 if args.quick else 13, table)
+    cache = _cache_folder(shared, n, args.seed)
+    paragraphs = _build_library(cache, shared, n, args.seed, table, figures)
+    cross = [row for row in questions if not row.get("unanswerable")]
+    figures |= _library_process(cache, cross, rounds=3 if args.quick else 5, score=score, table=table)
+    figures |= _baselines(paragraphs, cross, score, table)
+    _per_story_scaling(cache / "data", shared, questions, 5 if args.quick else 13, table)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     table.note(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
                f"Python {platform.python_version()}; load average at the end {load} (other work "
@@ -69,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     table.print()
     keys = ("answer_p50_ms answer_p95_ms answers_per_s cli_ask_wall_s index_articles_per_s "
             "library_articles library_load_s library_rss_mb cross_p50_ms naive_cross_p50_ms "
-            "bm25s_cross_p50_ms cross_top1 naive_cross_top1").split()
+            "bm25s_cross_p50_ms cross_top1 naive_cross_top1 fts5_cross_p50_ms fts5_cross_top1 "
+            "stage_p50_ms fts5_stage_p50_ms").split()
     print(json.dumps({key: figures[key] for key in keys}))
     return 0
 
@@ -138,22 +141,47 @@ def _modules_loaded_by_ask(env: dict[str, str], cwd: Path, question: str) -> lis
 
 # -- the library ------------------------------------------------------------------------------
 
-def _build_library(data_dir: Path, shared: Path, n: int, seed: int, table: Table,
+def _cache_folder(shared: Path, n: int, seed: int) -> Path:
+    """`.bench/library-<key>`: the key hashes the code that builds the library (index/, the
+    corpus generator), the shared stories, the seed and the size."""
+    digest = hashlib.sha256(f"{n} {seed}".encode())
+    sources = [*sorted((REPO / "index").rglob("*.py")), REPO / "bench" / "corpus.py",
+               *sorted((shared / "stories").glob("*.txt"))]
+    for path in sources:
+        digest.update(path.name.encode() + path.read_bytes())
+    return REPO / ".bench" / f"library-{digest.hexdigest()[:16]}"
+
+
+def _build_library(cache: Path, shared: Path, n: int, seed: int, table: Table,
                    figures: dict[str, Any]) -> list[baselines.Paragraph]:
-    """Generate and add `n` articles plus the shared stories; returns every paragraph."""
+    """Generate `n` articles plus the shared stories and add them (unless the cache holds
+    that library already); returns every paragraph, for the baselines."""
     story_files = sorted((shared / "stories").glob("*.txt"))
     start = time.perf_counter()
     corpus = Corpus(seed, real_words(story_files))
     articles = [(path.name, path.read_bytes()) for path in story_files] + list(corpus.articles(n))
     generated = time.perf_counter() - start
-    library = Library(data_dir)
-    start = time.perf_counter()
-    results = list(library.add_many((data, name) for name, data in articles))  # as `index add`
-    indexing = time.perf_counter() - start
-    ids = [_added(result).info.id for result in results]
-    per_s = len(articles) / indexing
+    built = cache / "build.json"
+    if not built.is_file():
+        building = cache.with_name(cache.name + ".building")
+        shutil.rmtree(building, ignore_errors=True)
+        library = Library(building / "data")
+        start = time.perf_counter()
+        results = list(library.add_many((data, name) for name, data in articles))  # as `index add`
+        indexing = time.perf_counter() - start
+        library.close()
+        from bench.fts import build as build_fts
+
+        build_fts(building / "data", building / "fts.db")
+        (building / "build.json").write_text(json.dumps({
+            "ids": [_added(result).info.id for result in results], "indexing_s": indexing,
+            "date": time.strftime("%Y-%m-%d %H:%M")}))
+        building.rename(cache)  # whole, or not there: an interrupted build is redone
+    build = json.loads(built.read_text())
+    ids, per_s = build["ids"], len(articles) / build["indexing_s"]
     table.section(f"Ingestion: {len(articles):,} articles ({n:,} generated in {generated:.0f} s, "
-                  f"+ {len(story_files)} shared), as `storybot index add`")
+                  f"+ {len(story_files)} shared), as `storybot index add`; built {build['date']}, "
+                  f"in {cache.relative_to(REPO)}")
     table.row(f"articles per second (parse, sentences, attribution, store; {os.cpu_count()} cores)",
               f"{per_s:.0f}", ">= 100", per_s >= 100)
     figures |= {"index_articles_per_s": round(per_s, 1), "library_articles": len(articles)}
@@ -167,13 +195,14 @@ def _added(result: AddResult | StoryBotError) -> AddResult:
     return result
 
 
-def _library_process(data_dir: Path, questions: list[dict[str, Any]], rounds: int,
+def _library_process(cache: Path, questions: list[dict[str, Any]], rounds: int,
                      score: ModuleType, table: Table) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump([row["q"] for row in questions], handle)
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "bench.library_process", str(data_dir), handle.name,
-                              str(rounds)], stdout=subprocess.PIPE, text=True, cwd=REPO)
+    child = subprocess.Popen([sys.executable, "-m", "bench.library_process", str(cache / "data"),
+                              handle.name, str(rounds), str(cache / "fts.db")],
+                             stdout=subprocess.PIPE, text=True, cwd=REPO)
     assert child.stdout is not None
     child.stdout.readline()  # "first answer"
     load = time.perf_counter() - start
@@ -181,20 +210,29 @@ def _library_process(data_dir: Path, questions: list[dict[str, Any]], rounds: in
     if child.wait() != 0:
         raise RuntimeError("the library process failed")
     os.unlink(handle.name)
-    answers = [(a["story_id"], a["sentence"] if a["answered"] else "") for a in result["answers"]]
-    top1 = _top1(questions, answers, score)
+    top1, fts_top1 = (_top1(questions, [(a["story_id"], a["sentence"] if a["answered"] else "")
+                                        for a in result[key]], score) for key in ("answers", "fts_answers"))
     p50, cold = _percentile(result["warm_ms"], 50), _percentile(result["cold_ms"], 50)
+    fts_p50 = _percentile(result["fts_warm_ms"], 50)
+    stage, fts_stage = _percentile(result["stage_ms"], 50), _percentile(result["fts_stage_ms"], 50)
     table.section(f"Library of {result['stories']:,} stories, in its own process")
     table.row("load: process start to first answer over every story", f"{load:.2f} s", "<= 3 s", load <= 3)
     table.row("peak RSS", f"{result['peak_rss_mb']:.0f} MB", "<= 1,000 MB", result["peak_rss_mb"] <= 1000)
-    table.row("catalogue memory per story", f"{result['catalogue_kb_per_story']:.1f} KB", "", None)
+    table.row("listing memory per story (the term index loads with the first question)",
+              f"{result['catalogue_kb_per_story']:.1f} KB", "", None)
     table.row("one story parsed and indexed for answering", f"{result['story_kb']:.0f} KB", "", None)
     table.section(f"Questions over every story (--story all), {len(questions)} answerable dev questions")
     table.row("StoryBot p50 (steady state)", f"{p50:.1f} ms", "<= 30 ms", p50 <= 30)
     table.row("StoryBot p50, first time each question is asked", f"{cold:.1f} ms", "", None)
     table.row("StoryBot top-1 (right story and sentence)", f"{top1:.3f}", ">= naive", None)
+    table.row("first stage alone, term index in numpy (index.postings): p50", f"{stage:.2f} ms", "", None)
+    table.row("SQLite FTS5 bm25() as the first stage: p50, with the answer", f"{fts_p50:.1f} ms", "", None)
+    table.row("SQLite FTS5 bm25() first stage alone: p50", f"{fts_stage:.2f} ms", "", None)
+    table.row("SQLite FTS5 bm25() as the first stage: top-1", f"{fts_top1:.3f}", "", None)
     return {"library_load_s": round(load, 2), "library_rss_mb": round(result["peak_rss_mb"]),
-            "cross_p50_ms": round(p50, 2), "cross_top1": round(top1, 3)}
+            "cross_p50_ms": round(p50, 2), "cross_top1": round(top1, 3),
+            "fts5_cross_p50_ms": round(fts_p50, 2), "fts5_cross_top1": round(fts_top1, 3),
+            "stage_p50_ms": round(stage, 3), "fts5_stage_p50_ms": round(fts_stage, 3)}
 
 
 def _baselines(paragraphs: list[baselines.Paragraph], questions: list[dict[str, Any]],

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any, Literal
 
@@ -59,18 +61,35 @@ def read_article_file(path: Path) -> Article:
 
 
 def read_article_bytes(path: Path) -> bytes:
-    """An article file's bytes, refusing oversized files before reading them."""
+    """An article file's bytes: at most the limit + 1 are read, whatever the file claims to
+    be (a size from `stat` can lie: /proc, a file growing), and only from a regular file
+    (/dev/zero, a FIFO or a directory would never end, or block, or mean nothing)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            raise ArticleError(_too_big(path.name, size))
-        return path.read_bytes()
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise ArticleError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ArticleError(f"{path}: is a directory, not an article file") from None
     except PermissionError:
         raise ArticleError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ArticleError(f"{path}: is a directory, not an article file")
+        raise ArticleError(f"{path}: not a regular file (a device, pipe or socket); "
+                           "give an article file")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read(MAX_ARTICLE_BYTES + 1)
+        except OSError as exc:
+            raise ArticleError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleError(_too_big(path.name, max(info.st_size, len(data))))
+    return data
 
 
 def parse_article(data: bytes, name: str = "article") -> Article:

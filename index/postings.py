@@ -82,6 +82,16 @@ class StoryPostings:
         best = np.argsort(-scores, kind="stable")[:n]
         return [(self.ids[i], float(scores[i])) for i in best]
 
+    def sharing(self, query: Sequence[str]) -> dict[str, int]:
+        """Each story holding any of the query's terms: how many distinct ones it holds."""
+        found: dict[int, int] = {}
+        for term in set(query):
+            t = self.term_numbers.get(term)
+            if t is not None:
+                for story in self.stories[self.offsets[t]:self.offsets[t + 1]].tolist():
+                    found[story] = found.get(story, 0) + 1
+        return {self.ids[i]: n for i, n in found.items()}
+
     # -- storage: one .npz of plain arrays (np.load refuses pickles) ------------------------
 
     def to_bytes(self) -> bytes:

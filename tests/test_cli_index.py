@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from index.library import Library
 from tests.conftest import DATA, SAMPLE
 
 
@@ -67,11 +68,15 @@ def test_data_dir_from_environment_then_dotenv(tmp_path: Path, monkeypatch: pyte
     monkeypatch.delenv("STORYBOT_DATA_DIR", raising=False)
     (tmp_path / ".env").write_text(f"STORYBOT_DATA_DIR={tmp_path / 'from-dotenv'}\n")
     assert main(["index", "add", str(DATA / "whatsapp-sues-nso-fe-bd.txt")]) == 0
-    assert (tmp_path / "from-dotenv" / "stories" / "whatsapp-sues-nso-fe-bd.json").is_file()
+    assert _stored(tmp_path / "from-dotenv") == ["whatsapp-sues-nso-fe-bd"]
     monkeypatch.setenv("STORYBOT_DATA_DIR", str(tmp_path / "from-env"))  # the environment wins
     assert main(["index", "add", str(DATA / "whatsapp-sues-nso-fe-bd.txt")]) == 0
-    assert (tmp_path / "from-env" / "stories" / "whatsapp-sues-nso-fe-bd.json").is_file()
+    assert _stored(tmp_path / "from-env") == ["whatsapp-sues-nso-fe-bd"]
     capsys.readouterr()
+
+
+def _stored(data_dir: Path) -> list[str]:
+    return [info.id for info in Library(data_dir).infos() if not info.bundled]
 
 
 def test_malformed_setting_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from index.article import MAX_ARTICLE_BYTES, Article, parse_article
+from index.database import DB_FILE
 from index.errors import ArticleError
 from index.library import Library
 from index.story import Story, build_story
@@ -195,16 +196,18 @@ def test_tokens_are_nonempty_lowercase(text: str) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=800))
 def test_library_never_keeps_a_partial_story(library: Library, data: bytes) -> None:
-    before = set(library.stories_dir.glob("*")) if library.stories_dir.exists() else set()
+    before = _stored(library)
     try:
         library.add_bytes(data, "fuzz.txt")
     except ArticleError:
-        after = set(library.stories_dir.glob("*")) if library.stories_dir.exists() else set()
-        assert after == before
+        assert _stored(library) == before
         return
     reopened = Library(library.data_dir)
-    assert not reopened.problems
-    assert not [p for p in library.stories_dir.iterdir() if p.suffix != ".json"]
+    assert not reopened.problems and len(_stored(reopened)) == len(before) + 1
+
+
+def _stored(library: Library) -> list[str]:
+    return [info.id for info in library.infos() if not info.bundled]
 
 
 # Text dense in what attribution reads: reported sentences in the usual shapes (names and
@@ -274,19 +277,17 @@ def test_attribution_on_quote_dense_text(text: str) -> None:
 def test_stored_stories_are_whole_and_named_safely(
     library: Library, text: str, name: str, suffix: str
 ) -> None:
-    # Any file name, however hostile, only ever picks an id: the story is stored whole under
-    # <data dir>/stories/<id>.json and read back exactly as it was built.
-    before = {p.name for p in library.data_dir.rglob("*")} if library.data_dir.exists() else set()
+    # Any file name, however hostile, only ever picks an id: the story is stored whole in
+    # the database, nothing else is written, and it reads back exactly as it was built.
+    before = _stored(library)
     try:
         result = library.add_bytes(text.encode(), name + suffix)
     except ArticleError:
-        after = {p.name for p in library.data_dir.rglob("*")} if library.data_dir.exists() else set()
-        assert after == before
+        assert _stored(library) == before
         return
     assert re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", result.info.id)
-    files = [p for p in library.data_dir.rglob("*") if p.is_file()]
-    assert all(p.parent in (library.data_dir, library.stories_dir) for p in files)
-    assert all(not p.name.endswith(".tmp") for p in files)
+    files = {str(p.relative_to(library.data_dir)) for p in library.data_dir.rglob("*")}
+    assert files <= {DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm"}
     stored = Library(library.data_dir).get(result.info.id)
     assert stored == library.get(result.info.id)
     _check_story(stored)

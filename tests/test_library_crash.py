@@ -3,7 +3,6 @@ and the server's active-story choice whole."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.commands import Caller, StoryBot
+from index.database import DB_FILE
 from index.library import Library
 
 PARAGRAPHS = 40
@@ -50,7 +50,7 @@ def _run_and_kill(data: Path, adder: str, after: int, delay: float) -> int:
     assert proc.stdout is not None
     for _ in range(after):
         proc.stdout.readline()
-    time.sleep(delay)  # into the next story's write, or the catalogue's, or the choice's
+    time.sleep(delay)  # into the next story's transaction, or the snapshot's, or the choice's
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     return after
@@ -64,19 +64,17 @@ def test_sigkill_mid_add_leaves_a_loadable_library(
     data = tmp_path / "data"
     done = _run_and_kill(data, adder, after, delay)
 
-    folder = data / "servers" / "42" if adder == "service" else data
-    library = Library(folder)
+    shelf = "server-42" if adder == "service" else "operator"
+    library = Library(data, shelf)
     infos = library.infos()
     assert not library.problems
     assert len(infos) >= done
     for info in infos:
         story = library.get(info.id)
         assert len(story.paragraphs) == PARAGRAPHS == info.paragraphs
-    leftovers = [p.name for p in (folder / "stories").iterdir() if not p.name.endswith(".json")]
-    assert all(name.startswith(".") and name.endswith(".tmp") for name in leftovers)
+    assert {p.name for p in data.iterdir()} <= {DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm"}
     if adder == "service":
-        # The choices file is whole, and names a story that is there.
-        json.loads((data / "active-stories.json").read_text())
+        # The choice names a story that is there.
         restarted = StoryBot(data)
         assert restarted.active.get(SERVER.place) in {info.id for info in infos}
         assert restarted.story(SERVER).id in {info.id for info in infos}

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli.common import add_story_option, print_json, resolve_stories, resolve_story
+from bot.cli.common import (
+    add_story_option,
+    answer_question,
+    print_json,
+    resolve_stories,
+    resolve_story,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,10 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from bot.answer import answer
-
-    question = " ".join(args.question)
-    result = answer(question, resolve_stories(args, question))
+    result = answer_question(args, " ".join(args.question))
     if args.json:
         print_json(result)
     else:
@@ -59,7 +62,9 @@ def _summary(args: argparse.Namespace) -> int:
 def _quotes(args: argparse.Namespace) -> int:
     from bot.lookup import describe, quotes
 
-    found = quotes(resolve_stories(args), speaker=args.speaker, about=args.about)
+    # Without --story, the stories that mention the speaker or the topic ('all': every one).
+    asked = " ".join(filter(None, (args.speaker, args.about))) if args.story is None else ""
+    found = quotes(resolve_stories(args, asked or None), speaker=args.speaker, about=args.about)
     if args.json:
         print_json([q.model_dump() for q in found])
         return 0

@@ -7,13 +7,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, TypeAdapter
 
 from index.errors import UnknownStoryError
 from index.library import DATA_DIR_VARIABLE, Library, default_data_dir, story_from_file, validate_id
 from index.story import Story
+
+if TYPE_CHECKING:
+    from bot.answer import Answer
 
 ALL = "all"
 
@@ -37,27 +40,42 @@ def open_library(args: argparse.Namespace) -> Library:
 
 def add_story_option(parser: argparse.ArgumentParser, allow_all: bool = True) -> None:
     extra = ", or 'all' for every story" if allow_all else ""
+    default = ("every story for a question, else the story added last" if allow_all
+               else "the story added last")
     parser.add_argument("--story", metavar="ID|FILE",
-                        help=f"a library story id or an article file{extra} (default: the first story)")
+                        help=f"a library story id or an article file{extra} (default: {default}; "
+                             "the bundled sample when the library is empty)")
 
 
 def resolve_stories(args: argparse.Namespace, question: str | None = None) -> list[Story]:
     """The stories `--story` names: an article file (indexed in memory), an id, or all.
 
-    With a `question`, 'all' means the stories the library's first stage picks for it, so
-    that a library of thousands is not read whole to answer one question.
+    With a `question`, no `--story` and 'all' both mean the stories the library's first
+    stage picks for it, so that a library of thousands is not read whole to answer one
+    question. Without one, no `--story` is the story added last.
     """
     ref: str | None = args.story
     if ref and _is_file_ref(ref):
         return [story_from_file(Path(ref))]
     library = open_library(args)
-    if ref is None:
-        return [library.default_story()]
-    if ref == ALL:
+    if ref is None or ref == ALL:
         if question is not None:
             return library.candidates(question)
+        if ref is None:
+            return [library.default_story()]
         return [library.get(info.id) for info in library.infos()]
     return [library.get(validate_id(ref))]
+
+
+def answer_question(args: argparse.Namespace, question: str) -> Answer:
+    """`storybot ask`: one story's answer, or the whole library's citing its story."""
+    from bot.answer import answer
+    from bot.over_library import answer_over
+
+    if args.story is None or args.story == ALL:
+        library = open_library(args)
+        return answer_over(question, library.candidates(question), not library.is_empty())
+    return answer(question, resolve_stories(args))
 
 
 def resolve_story(args: argparse.Namespace) -> Story:

@@ -1,25 +1,18 @@
 """Where a command runs, who may change what there, and each place's active story.
 
-A Discord server has its own story library (``<data dir>/servers/<id>``), managed by its
-members with Manage Server. Direct messages and the local console read the operator's
-library (``<data dir>``, the one `storybot index` manages); only the console may change it.
+A Discord server has its own story library (its shelf of the data directory's database),
+managed by its members with Manage Server. Direct messages and the local console read the
+operator's library (the one `storybot index` manages); only the console may change it.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import threading
-from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from index.library import atomic_write, disk_errors
-
-log = logging.getLogger(__name__)
-
-_CHOICES = TypeAdapter(dict[str, str])
+from index.database import Database
+from index.library import OPERATOR
 
 
 class Place(BaseModel):
@@ -32,8 +25,10 @@ class Place(BaseModel):
     def key(self) -> str:
         return self.kind if self.kind == "local" else f"{self.kind}-{self.id}"
 
-    def library_dir(self, data_dir: Path) -> Path:
-        return data_dir / "servers" / str(self.id) if self.kind == "server" else data_dir
+    @property
+    def shelf(self) -> str:
+        """The library it reads: the server's own, else the operator's."""
+        return self.key if self.kind == "server" else OPERATOR
 
 
 class Caller(BaseModel):
@@ -58,36 +53,22 @@ class Caller(BaseModel):
 
 
 class ActiveStories:
-    """Each place's chosen story id, kept in one small JSON file written atomically."""
+    """Each place's chosen story id, a row of the database's ``active`` table."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._choices = self._read()
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     def get(self, place: Place) -> str | None:
-        return self._choices.get(place.key)
+        with self._db.reading() as conn:
+            row = None if conn is None else conn.execute(
+                "SELECT story_id FROM active WHERE place = ?", (place.key,)).fetchone()
+        return None if row is None else str(row["story_id"])
 
     def set(self, place: Place, story_id: str | None) -> None:
-        """Record the choice on disk, then in memory: a failed write (`LibraryError`)
-        leaves both as they were."""
-        with self._lock:
-            choices = dict(self._choices)
+        """Record the choice; a failed write (`LibraryError`) leaves it as it was."""
+        with self._db.writing() as conn:
             if story_id is None:
-                choices.pop(place.key, None)
+                conn.execute("DELETE FROM active WHERE place = ?", (place.key,))
             else:
-                choices[place.key] = story_id
-            with disk_errors(self.path.parent):
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                atomic_write(self.path, json.dumps(choices, indent=1).encode())
-            self._choices = choices
-
-    def _read(self) -> dict[str, str]:
-        try:
-            return _CHOICES.validate_json(self.path.read_bytes())
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValidationError) as exc:
-            # Losing the choices only means every place falls back to its default story.
-            log.warning("ignoring unreadable %s: %s", self.path, exc)
-            return {}
+                conn.execute("INSERT OR REPLACE INTO active (place, story_id) VALUES (?, ?)",
+                             (place.key, story_id))

@@ -20,7 +20,8 @@ from bot.commands import views
 from bot.commands.markdown import bold, escape
 from bot.commands.places import ActiveStories, Caller, Place
 from bot.commands.reply import Reply, shorten
-from index.article import MAX_ARTICLE_BYTES
+from index.article import MAX_ARTICLE_BYTES, read_article_bytes
+from index.database import Database
 from index.errors import (
     ArticleError,
     CorruptStoryError,
@@ -61,26 +62,34 @@ class StoryBot:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
-        self.active = ActiveStories(self.data_dir / "active-stories.json")
-        self._libraries: dict[Path, Library] = {}
+        self.active = ActiveStories(Database(self.data_dir))
+        # One per shelf, each with its own database connection: a server's add waiting
+        # for another process's write holds up no other server.
+        self._libraries: dict[str, Library] = {}
         # A Library is not thread-safe: each has a lock, held while it is read or changed.
         # Indexing an article happens outside it (see `story_add`): a 1 MB article takes
         # seconds, and no command, in that server or any other, should wait for it.
-        self._locks: dict[Path, threading.RLock] = {}
-        # Loaded stories keep their search index: rebuilding it per question costs time.
-        # Read without a lock: a dict lookup is atomic and a loaded story never changes.
-        self._stories: dict[tuple[Path, str], Story] = {}
+        self._locks: dict[str, threading.RLock] = {}
         self._lock = threading.Lock()  # guards adding to the dicts above
 
     # -- commands ------------------------------------------------------------------------------
 
     def ask(self, caller: Caller, question: str, story: str | None = None) -> Reply:
         from bot.answer import answer
+        from bot.over_library import answer_over, source_of
 
         if not question.strip():
             raise StoryBotError("Ask a question, e.g. /ask who heads the committee?")
-        chosen = self.story(caller, story)
-        return views.answer_reply(answer(question.strip(), [chosen]), chosen)
+        chosen = self._chosen(caller, story)
+        if chosen is not None:
+            return views.answer_reply(answer(question.strip(), [chosen]), chosen)
+        # No story named and none chosen here: the whole library answers, citing its story.
+        library = self.library(caller.place)
+        with self._locked(library):
+            candidates = library.candidates(question.strip())
+            stored = not library.is_empty()
+        result = answer_over(question.strip(), candidates, stored)
+        return views.answer_reply(result, source_of(result, candidates))
 
     def summary(self, caller: Caller, story: str | None = None, length: Length = "short") -> Reply:
         from bot.summary import summarize
@@ -94,9 +103,17 @@ class StoryBot:
               story: str | None = None) -> Reply:
         from bot.lookup import quotes
 
-        chosen = self.story(caller, story)
-        found = quotes([chosen], speaker=speaker or None, about=about or None)
-        return views.quotes_reply(found, chosen, speaker, about)
+        chosen = self._chosen(caller, story)
+        asked = " ".join(filter(None, (speaker, about)))
+        if chosen is not None or not asked:
+            stories = [chosen or self.story(caller)]
+        else:  # no story here: the stories that name the speaker or the topic
+            library = self.library(caller.place)
+            with self._locked(library):
+                stories = library.candidates(asked) or [library.default_story()]
+        found = quotes(stories, speaker=speaker or None, about=about or None)
+        shown = next((s for s in stories if found and s.id == found[0].story_id), stories[0])
+        return views.quotes_reply(found, shown, speaker, about)
 
     def speakers(self, caller: Caller, story: str | None = None) -> Reply:
         from bot.lookup import speakers
@@ -126,6 +143,12 @@ class StoryBot:
         self._require_manager(caller, "add stories")
         check_upload(filename, size)
 
+    def story_add_file(self, caller: Caller, path: Path) -> Reply:
+        """`story_add` of an article file (the console's `/story add PATH`): read with the
+        size limit enforced while reading, and only if it is a regular file."""
+        self._require_manager(caller, "add stories")
+        return self.story_add(caller, read_article_bytes(path), path.name)
+
     def story_add(self, caller: Caller, data: bytes, filename: str) -> Reply:
         self.check_add(caller, filename, len(data))
         library = self.library(caller.place)
@@ -152,7 +175,6 @@ class StoryBot:
         library = self.library(caller.place)
         with self._locked(library):
             info = library.remove(validate_id(story))
-            self._stories.pop((library.data_dir, info.id), None)
         if self.active.get(caller.place) == info.id:
             self.active.set(caller.place, None)
         return views.notice(f"Removed {bold(info.title)} (`{info.id}`).")
@@ -183,18 +205,18 @@ class StoryBot:
     # -- stories -------------------------------------------------------------------------------
 
     def library(self, place: Place) -> Library:
-        folder = place.library_dir(self.data_dir)
-        library = self._libraries.get(folder)
+        shelf = place.shelf
+        library = self._libraries.get(shelf)
         if library is None:
             with self._lock:
-                if folder not in self._libraries:
-                    self._locks[folder] = threading.RLock()
-                    self._libraries[folder] = Library(folder)
-                library = self._libraries[folder]
+                if shelf not in self._libraries:
+                    self._locks[shelf] = threading.RLock()
+                    self._libraries[shelf] = Library(self.data_dir, shelf)
+                library = self._libraries[shelf]
         return library
 
     def _locked(self, library: Library) -> threading.RLock:
-        return self._locks[library.data_dir]
+        return self._locks[library.shelf]
 
     def _infos(self, place: Place) -> list[StoryInfo]:
         library = self.library(place)
@@ -203,6 +225,15 @@ class StoryBot:
 
     def story(self, caller: Caller, story_id: str | None = None) -> Story:
         """The named story, else the place's active one, else its library's default."""
+        chosen = self._chosen(caller, story_id)
+        if chosen is not None:
+            return chosen
+        library = self.library(caller.place)
+        with self._locked(library):
+            return library.default_story()
+
+    def _chosen(self, caller: Caller, story_id: str | None) -> Story | None:
+        """The named story, else the place's active one if it can be read, else None."""
         library = self.library(caller.place)
         if story_id:
             return self._load(library, validate_id(story_id.strip()))
@@ -214,25 +245,23 @@ class StoryBot:
                 pass  # removed since it was chosen: fall back to the default
             except CorruptStoryError as exc:  # damaged since: report it, serve the others
                 log.warning("active story of %s skipped: %s", caller.place.key, exc)
-        with self._locked(library):
-            return library.default_story()
+        return None
 
-    def _active_id(self, caller: Caller) -> str:
-        """The id `story(caller)` gives, without loading a story just to learn it: reading a
-        1 MB story holds the GIL for ~0.1 s, stalling the event loop as long."""
+    def _active_id(self, caller: Caller) -> str | None:
+        """The place's active story if it is there (the bundled sample when the library is
+        empty), without loading a story just to learn it: reading a 1 MB story holds the
+        GIL for ~0.1 s, stalling the event loop as long. None: questions go to every story."""
         active = self.active.get(caller.place)
-        if active and any(info.id == active for info in self._infos(caller.place)):
+        infos = self._infos(caller.place)
+        if active and any(info.id == active for info in infos):
             return active
-        return self.story(caller).id
+        return infos[0].id if len(infos) == 1 and infos[0].bundled else None
 
     def _load(self, library: Library, story_id: str) -> Story:
-        key = (library.data_dir, story_id)
-        story = self._stories.get(key)
-        if story is None:
-            with self._locked(library):
-                story = self._stories.get(key) or library.get(story_id)
-                self._stories[key] = story
-        return story
+        # The library keeps loaded stories (with their search index) and notices one
+        # replaced or removed by another process.
+        with self._locked(library):
+            return library.get(story_id)
 
     @staticmethod
     def _require_manager(caller: Caller, action: str) -> None:

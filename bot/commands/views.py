@@ -46,7 +46,8 @@ def source_line(info: StoryInfo, *paragraphs: int) -> str:
     return (f"{where} · " if where else "") + link(info.title, info.url)
 
 
-def answer_reply(answer: Answer, story: Story) -> Reply:
+def answer_reply(answer: Answer, story: Story | None) -> Reply:
+    """`story`: the one the answer comes from (None: asked of a library that had none to offer)."""
     passage = answer.passage or answer.citations[:1]
     if not (answer.answered and passage):
         # Not answered: the engine's explanation, with its closest passage quoted.
@@ -58,9 +59,9 @@ def answer_reply(answer: Answer, story: Story) -> Reply:
         if main.speaker:
             description += "\n— " + _who(main.speaker, main.role)
         paragraphs = sorted({c.paragraph for c in passage})
-        fields = [Field(name="Source", value=source_line(story.info, *paragraphs))]
+        fields = [Field(name="Source", value=source_line(story.info, *paragraphs))] if story else []
     embed = Embed(title=escape(answer.question), description=description, fields=fields,
-                  footer=footer(story.info))
+                  footer=footer(story.info if story else None))
     return Reply(embeds=[embed])
 
 
@@ -120,14 +121,15 @@ def speakers_reply(counts: Sequence[SpeakerCount], story: Story) -> Reply:
     return Reply(embeds=[embed])
 
 
-def story_list_reply(infos: Sequence[StoryInfo], active: str) -> Reply:
+def story_list_reply(infos: Sequence[StoryInfo], active: str | None) -> Reply:
     lines = [
         f"{'▶' if info.id == active else '•'} {link(info.title, info.url)} (`{info.id}`)"
         + (f" — {escape(_dated_source(info))}" if _dated_source(info) else "")
         for info in infos
     ]
     embed = Embed(title="Stories", description="\n".join(lines),
-                  fields=[Field(name="Active", value=f"`{active}` — change it with /story use")],
+                  fields=[Field(name="Active", value=f"`{active}` — change it with /story use" if active
+                                else "none: questions go to every story; choose one with /story use")],
                   footer=footer())
     return Reply(embeds=[embed])
 

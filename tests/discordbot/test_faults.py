@@ -3,11 +3,10 @@ stories damaged. StoryBot answers through all of them and loses nothing it had."
 
 from __future__ import annotations
 
-import errno
 import json
-import os
-import tempfile
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import pytest
 
 from bot.commands import Caller, StoryBot
 from bot.discord.client import StoryBotClient
+from index.database import DB_FILE, Database
 from index.library import Library
 from tests.discordbot.storybot_helpers import (
     CALLBACK_ROUTE,
@@ -140,10 +140,11 @@ async def test_several_drops_in_a_row(fake_discord: FakeDiscord, client: StoryBo
 # -- the disk ------------------------------------------------------------------------------
 
 
-def disk_state(data_dir: Path) -> dict[str, bytes]:
-    """Every file under the data directory and its bytes."""
-    return {str(p.relative_to(data_dir)): p.read_bytes() for p in sorted(data_dir.rglob("*"))
-            if p.is_file()}
+def db_state(data_dir: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Every stored story (shelf, id, document) and every active-story choice."""
+    with sqlite3.connect(data_dir / DB_FILE) as conn:
+        return (conn.execute("SELECT shelf, id, document FROM stories ORDER BY shelf, id").fetchall(),
+                conn.execute("SELECT place, story_id FROM active ORDER BY place").fetchall())
 
 
 def seeded(client: StoryBotClient, fake: FakeDiscord) -> Caller:
@@ -154,33 +155,30 @@ def seeded(client: StoryBotClient, fake: FakeDiscord) -> Caller:
     return manager
 
 
-def failing_from(call: int, error: OSError) -> Callable[[int], None]:
-    """An os.fsync that works ``call`` times, then fails: the disk fills up part-way
-    through a command, after the data was written but before it was made durable."""
-    real, calls = os.fsync, [0]
+def failing_from(call: int, error: str) -> Callable[[Database], AbstractContextManager[sqlite3.Connection]]:
+    """A `Database.writing` whose transactions work ``call`` times, then fail as SQLite
+    fails on a full or read-only disk (the transaction rolled back)."""
+    real, calls = Database.writing, [0]
 
-    def fsync(fd: int) -> None:
+    @contextmanager
+    def writing(self: Database) -> Iterator[sqlite3.Connection]:
         calls[0] += 1
-        if calls[0] > call:
-            raise error
-        real(fd)
+        with real(self) as conn:
+            if calls[0] > call:
+                failure = sqlite3.OperationalError(error)
+                failure.sqlite_errorname = error  # type: ignore[attr-defined]
+                raise failure
+            yield conn
 
-    return fsync
-
-
-def refuse(error: OSError) -> Callable[..., Any]:
-    def refused(*_: object, **__: object) -> Any:
-        raise error
-
-    return refused
+    return writing
 
 
-DISK_FULL = OSError(errno.ENOSPC, "No space left on device")
-READ_ONLY = OSError(errno.EROFS, "Read-only file system")
-# /story add makes durable, in turn: the story file, the catalogue's term index, the
-# catalogue, the active-story choices. The disk fills before each of them.
-DISK_FAULTS: list[tuple[str, int, OSError]] = [
-    *((f"add, disk full after {n} writes", n, DISK_FULL) for n in range(4)),
+DISK_FULL, READ_ONLY = "SQLITE_FULL", "SQLITE_READONLY"
+MESSAGES = {DISK_FULL: "No space left on device", READ_ONLY: "Read-only file system"}
+# /story add makes durable, in turn: the story (one transaction), the term index snapshot,
+# the active-story choice. The disk fills before each of them.
+DISK_FAULTS: list[tuple[str, int, str]] = [
+    *((f"add, disk full after {n} writes", n, DISK_FULL) for n in range(3)),
     ("add, read-only", 0, READ_ONLY),
     ("use, read-only", 0, READ_ONLY),
     ("remove, read-only", 0, READ_ONLY),
@@ -190,11 +188,11 @@ DISK_FAULTS: list[tuple[str, int, OSError]] = [
 @pytest.mark.parametrize(("case", "writes", "error"), DISK_FAULTS, ids=[c[0] for c in DISK_FAULTS])
 async def test_a_failing_disk_gives_a_clear_message_and_loses_nothing(
     fake_discord: FakeDiscord, client: StoryBotClient, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch, case: str, writes: int, error: OSError,
+    monkeypatch: pytest.MonkeyPatch, case: str, writes: int, error: str,
 ) -> None:
     manager = seeded(client, fake_discord)
     data_dir = tmp_path / "data"
-    before = disk_state(data_dir)
+    before = db_state(data_dir)
     name = case.split(",")[0]
     by_command: dict[str, dict[str, Any]] = {
         "add": {"file": fake_discord.add_attachment("gamma.json", article("Gamma", "A road."))},
@@ -204,26 +202,23 @@ async def test_a_failing_disk_gives_a_clear_message_and_loses_nothing(
     options = by_command[name]
 
     with monkeypatch.context() as patched:
-        patched.setattr(os, "fsync", failing_from(writes, error))
-        if error is READ_ONLY:  # nothing can be created or removed either
-            patched.setattr(tempfile, "mkstemp", refuse(error))
-            patched.setattr(os, "unlink", refuse(error))
+        patched.setattr(Database, "writing", failing_from(writes, error))
         ix = await fake_discord.dispatch_command(f"story {name}", options, permissions=MANAGER)
         message = await answer_of(fake_discord, ix)
 
     assert message["flags"] & EPHEMERAL
     assert f"cannot write to the data directory {data_dir}" in text_of(message)
-    assert error.strerror and error.strerror in text_of(message)
-    after = disk_state(data_dir)
-    assert not [name for name in after if name.endswith(".tmp")]
-    # What was on disk is still there, byte for byte; the active story is unchanged on disk
-    # and in memory; a restart reads a whole library.
-    changed = {name for name in before if after.get(name) != before[name]}
-    assert all(name.endswith(("catalogue.json", ".npz")) for name in changed), changed  # caches
+    assert MESSAGES[error] in text_of(message)
+    after = db_state(data_dir)
+    assert {p.name for p in data_dir.iterdir()} <= {DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm"}
+    # Every story that was stored is still there, byte for byte, and the active story is
+    # unchanged; at most the new story was added; a restart reads a whole library.
+    assert set(before[0]) <= set(after[0]) and len(after[0]) - len(before[0]) <= 1
+    assert after[1] == before[1]
     assert client.service.active.get(manager.place) == "beta"
     restarted = StoryBot(data_dir)
     assert restarted.active.get(manager.place) == "beta"
-    library = Library(data_dir / "servers" / fake_discord.guild["id"])
+    library = Library(data_dir, f"server-{fake_discord.guild['id']}")
     ids = [info.id for info in library.infos()]
     assert ids in (["alpha", "beta"], ["alpha", "beta", "gamma"]) and not library.problems
     for story_id in ids:
@@ -238,17 +233,23 @@ async def test_a_failing_disk_gives_a_clear_message_and_loses_nothing(
 # -- damaged stories -----------------------------------------------------------------------
 
 
-def damage(path: Path, how: str) -> None:
-    if how == "truncated":
-        path.write_bytes(path.read_bytes()[:300])
-    elif how == "tampered":
-        doc = json.loads(path.read_text())
-        doc["story"]["paragraphs"][0]["text"] = "Something else entirely."
-        path.write_text(json.dumps(doc))
-    else:  # written by an older StoryBot
-        doc = json.loads(path.read_text())
-        doc["schema_version"] = 0
-        path.write_text(json.dumps(doc))
+def damage(library: Library, story_id: str, how: str) -> None:
+    """Damage a stored story's document in the database, as a bad disk or an older StoryBot
+    (whose article text is gone too, so it cannot be re-indexed) would leave it."""
+    with sqlite3.connect(library.data_dir / DB_FILE) as conn:
+        (text,) = conn.execute("SELECT document FROM stories WHERE shelf = ? AND id = ?",
+                               (library.shelf, story_id)).fetchone()
+        doc, schema = json.loads(text), None
+        if how == "truncated":
+            text = text[:300]
+        elif how == "tampered":
+            doc["story"]["paragraphs"][0]["text"] = "Something else entirely."
+            text = json.dumps(doc)
+        else:
+            schema = 0
+            text = json.dumps({"schema_version": 0, "story": doc["story"]})
+        conn.execute("UPDATE stories SET document = ?, schema_version = COALESCE(?, schema_version) "
+                     "WHERE shelf = ? AND id = ?", (text, schema, library.shelf, story_id))
 
 
 @pytest.mark.parametrize("how", ["truncated", "tampered", "old-schema"])
@@ -263,23 +264,23 @@ async def test_a_damaged_story_is_reported_and_skipped_and_the_others_serve(
                       "alpha.json")
     earlier.story_add(manager, article("Beta Port Closes", "The Beta port closed on Friday."),
                       "beta.json")
-    damage(earlier.library(manager.place).stories_dir / "beta.json", how)
+    damage(earlier.library(manager.place), "beta", how)
     client.service = StoryBot(tmp_path / "data")  # the bot restarts on that data directory
     assert client.service.active.get(manager.place) == "beta"
 
     ix = await fake_discord.dispatch_command("story list")
     listing = text_of(await answer_of(fake_discord, ix))
-    assert "`alpha`" in listing and "`beta`" not in listing
-    assert any("beta.json" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert "`alpha`" in listing  # listing reads no document: a damaged one shows when read
 
     ix = await fake_discord.dispatch_command("ask", {"question": "when did the dam open?"},
                                              user=fake_discord.make_user("a"))
     assert "opened on Monday" in text_of(await answer_of(fake_discord, ix))
+    assert any("beta:" in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
     ix = await fake_discord.dispatch_command(
         "ask", {"question": "when did the port close?", "story": "beta"},
         user=fake_discord.make_user("b"))
     refused = await answer_of(fake_discord, ix)
-    assert refused["flags"] & EPHEMERAL and "beta.json" in text_of(refused)
+    assert refused["flags"] & EPHEMERAL and "beta:" in text_of(refused)
 
 
 async def test_the_bundled_sample_serves_when_every_story_is_damaged(
@@ -287,8 +288,9 @@ async def test_the_bundled_sample_serves_when_every_story_is_damaged(
 ) -> None:
     earlier = StoryBot(tmp_path / "data")
     manager = Caller.server(int(fake_discord.guild["id"]), can_manage=True)
-    earlier.story_add(manager, article("Alpha Dam Opens", "The dam opened."), "alpha.json")
-    damage(earlier.library(manager.place).stories_dir / "alpha.json", "truncated")
+    # About a committee too: the question reaches it, and finds it damaged.
+    earlier.story_add(manager, article("Alpha Dam Opens", "The dam committee met."), "alpha.json")
+    damage(earlier.library(manager.place), "alpha", "truncated")
     client.service = StoryBot(tmp_path / "data")
     ix = await fake_discord.dispatch_command("ask", QUESTION, permissions=MEMBER_PERMISSIONS)
     message = await answer_of(fake_discord, ix)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from bot.commands.places import Place
 from bot.discord.client import StoryBotClient
 from bot.discord.runner import setup_logging, sync_commands
 from bot.settings import ConfigError, load_settings
+from index.database import DB_FILE
 from tests.discordbot.storybot_helpers import (
     MANAGER,
     THAROOR,
@@ -109,7 +112,9 @@ async def test_story_options_cannot_reach_outside_the_library(
     seed(client.service, fake_discord)
     library = client.service.library(guild_caller(fake_discord).place)
     planted = tmp_path / "outside.json"
-    planted.write_bytes((library.stories_dir / "alpha.json").read_bytes())
+    with sqlite3.connect(library.data_dir / DB_FILE) as conn:
+        planted.write_text(conn.execute("SELECT document FROM stories WHERE shelf = ? AND id = 'alpha'",
+                                        (library.shelf,)).fetchone()[0])
     for command, options, permissions in (
         ("ask", {"question": "when did it open?", "story": story}, MEMBER_PERMISSIONS),
         ("story remove", {"story": story}, MANAGER),
@@ -135,10 +140,10 @@ async def test_attachment_names_are_never_paths(
     attachment["filename"] = filename  # Discord's name for the file; the URL stays fetchable
     ix = await fake_discord.dispatch_command("story add", {"file": attachment}, permissions=MANAGER)
     assert "added as" in text_of(await answer_of(fake_discord, ix))
-    written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
-    stories = [p for p in written if p.endswith(".json") and "/stories/" in p]
-    assert len(stories) == 1 and stories[0].startswith(f"data/servers/{fake_discord.guild['id']}/")
-    assert all(p.startswith("data/") for p in written), written
+    written = {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()}
+    assert written <= {f"data/{DB_FILE}", f"data/{DB_FILE}-wal", f"data/{DB_FILE}-shm"}, written
+    stored = client.service.library(guild_caller(fake_discord).place).infos()
+    assert len(stored) == 1 and re.fullmatch(r"[a-z0-9][a-z0-9-]*", stored[0].id)
 
 
 async def test_an_attachment_larger_than_it_claimed_is_refused_after_download(
@@ -149,7 +154,7 @@ async def test_an_attachment_larger_than_it_claimed_is_refused_after_download(
     ix = await fake_discord.dispatch_command("story add", {"file": attachment}, permissions=MANAGER)
     message = await answer_of(fake_discord, ix)
     assert message["flags"] & EPHEMERAL and "limit" in text_of(message)
-    assert not client.service.library(guild_caller(fake_discord).place).stories_dir.exists()
+    assert client.service.library(guild_caller(fake_discord).place).infos()[0].bundled  # none stored
 
 
 async def test_binary_content_with_an_article_name_is_refused(
