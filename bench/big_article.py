@@ -17,8 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from index.article import MAX_ARTICLE_BYTES, parse_article
-from index.database import DB_FILE
+from index.read.article import MAX_ARTICLE_BYTES
+from index.read.formats import parse_article
+from index.store.database import DB_FILE
 
 REPO = Path(__file__).resolve().parents[1]
 

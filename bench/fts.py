@@ -1,5 +1,5 @@
 """SQLite FTS5's bm25() as the story-level first stage, for the bench to compare with the
-term index in numpy arrays (`index.postings`) on the same library.
+term index in numpy arrays (`index.store.postings`) on the same library.
 
 The FTS5 table holds each story's stored terms (StoryBot's tokeniser: stemmed, stop words
 out), space-joined, so both rank the same terms; only the scoring and the index differ.
@@ -12,7 +12,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from index.database import DB_FILE
+from index.store.database import DB_FILE
 
 # Terms hold these besides letters and digits ("31-member", "3.5", "1,400", "o'neil").
 _TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS story_fts USING fts5(

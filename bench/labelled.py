@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.library import story_from_file
+from index.store.library import story_from_file
 from index.story import Story
 
 HERE = Path(__file__).resolve().parent

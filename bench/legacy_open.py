@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from index.library import Library
+from index.store.library import Library
 
 
 def main(argv: list[str]) -> int:

@@ -22,7 +22,7 @@ from typing import Any
 from bench.fts import FtsRanker
 from bot.answer import Answer, answer
 from bot.passages import story_index
-from index.library import Library, Ranker
+from index.store.library import Library, Ranker
 from index.tokens import tokenize
 
 

@@ -19,7 +19,7 @@ from pyinstrument import Profiler
 from bench.corpus import Corpus, real_words
 from bench.run import REPO, _load_scorer
 from bot.answer import answer
-from index.library import SAMPLE_ID, Library, bundled_story
+from index.store.library import SAMPLE_ID, Library, bundled_story
 
 
 def main() -> int:

@@ -33,9 +33,9 @@ from typing import Any
 
 from bench import baselines
 from bench.corpus import Corpus, real_words
-from index.article import parse_article
 from index.errors import StoryBotError
-from index.library import SAMPLE_ID, AddResult, Library, bundled_story
+from index.read.formats import parse_article
+from index.store.library import SAMPLE_ID, AddResult, Library, bundled_story
 
 REPO = Path(__file__).resolve().parents[1]
 HEAVY_MODULES = ("discord", "aiohttp", "trafilatura", "tqdm")  # modules `ask` does not need
@@ -225,7 +225,7 @@ def _library_process(cache: Path, questions: list[dict[str, Any]], rounds: int,
     table.row("StoryBot p50 (steady state)", f"{p50:.1f} ms", "<= 30 ms", p50 <= 30)
     table.row("StoryBot p50, first time each question is asked", f"{cold:.1f} ms", "", None)
     table.row("StoryBot top-1 (right story and sentence)", f"{top1:.3f}", ">= naive", None)
-    table.row("first stage alone, term index in numpy (index.postings): p50", f"{stage:.2f} ms", "", None)
+    table.row("first stage alone, term index in numpy (index.store.postings): p50", f"{stage:.2f} ms", "", None)
     table.row("SQLite FTS5 bm25() as the first stage: p50, with the answer", f"{fts_p50:.1f} ms", "", None)
     table.row("SQLite FTS5 bm25() first stage alone: p50", f"{fts_stage:.2f} ms", "", None)
     table.row("SQLite FTS5 bm25() as the first stage: top-1", f"{fts_top1:.3f}", "", None)

@@ -20,7 +20,7 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
 from bot.summary import summarize
-from index.library import story_from_file
+from index.store.library import story_from_file
 from index.story import Story
 from index.tokens import tokenize
 

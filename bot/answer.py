@@ -20,7 +20,7 @@ from bot.passages import leans_on_previous, story_index
 from bot.question import Question, analyze
 from bot.ranker import Confidence, RankerWeights, shipped
 from bot.safe_text import defuse_mentions
-from index.quotes import Statement
+from index.statements.quotes import Statement
 from index.story import Sentence, Story
 
 log = logging.getLogger(__name__)

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
-from index.bm25 import PassageIndex
+from bot.bm25 import PassageIndex
 from index.normalize import normalize
-from index.quotes import Statement
-from index.speech import HONORIFICS, ORG_NOUNS, TITLES
+from index.statements.quotes import Statement
+from index.statements.speech import HONORIFICS, ORG_NOUNS, TITLES
 from index.story import Story
 from index.tokens import STOP_WORDS, tokenize
 

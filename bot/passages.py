@@ -12,7 +12,7 @@ from functools import cached_property
 
 from rapidfuzz import fuzz, process
 
-from index.bm25 import PassageIndex
+from bot.bm25 import PassageIndex
 from index.story import Sentence, Story
 from index.tokens import tokenize
 

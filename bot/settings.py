@@ -10,7 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.log_level import LOG_LEVEL_VARIABLE, check_log_level
 from index.errors import StoryBotError
-from index.library import DATA_DIR_VARIABLE, default_data_dir
+from index.store.library import DATA_DIR_VARIABLE, default_data_dir
 
 # A bot token: three base64url parts joined by dots (user id, timestamp, HMAC).
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from bot.lookup import describe
 from bot.passages import StoryIndex, leans_on_previous, story_index
 from bot.safe_text import defuse_mentions
-from index.quotes import Statement
+from index.statements.quotes import Statement
 from index.story import Story
 
 Length = Literal["short", "medium", "long"]

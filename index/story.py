@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from index.article import Article
 from index.language import parse
-from index.quotes import Statement, extract_statements
+from index.read.article import Article
+from index.statements.quotes import Statement, extract_statements
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span

@@ -97,7 +97,7 @@ def _stem_words(terms: list[str]) -> list[str]:
     stems = _stems()
     if len(stems) > _STEM_CACHE_SIZE:
         stems.clear()
-    out = []
+    out: list[str] = []
     for term in terms:
         if term in STOP_WORDS:
             continue

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from index.library import Library
+from index.store.library import Library
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parents[1] / "index" / "data" / "whatsapp-regret-ndtv-2019-11-21.txt"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from index.article import parse_article_text
-from index.quotes import Statement
+from index.read.formats import parse_article_text
+from index.statements.quotes import Statement
 from index.story import Story, build_story, content_hash
 
 BRIDGE = """title: Riverton council approves new bridge

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from bot.answer import answer
 from bot.ranker import shipped
-from index.library import bundled_story
+from index.store.library import bundled_story
 from tests.story_factory import BRIDGE, ORCHARD, bridge_with_statements, make_story
 
 # A case the learned ranker gets wrong today: strict, so a model that gets it right fails

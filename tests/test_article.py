@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from index.article import MAX_ARTICLE_BYTES, parse_article
 from index.errors import ArticleError
+from index.read.article import MAX_ARTICLE_BYTES
+from index.read.formats import parse_article
 from tests.conftest import DATA
 
 PLAIN = b"""title: Council approves budget

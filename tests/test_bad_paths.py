@@ -13,8 +13,9 @@ import pytest
 
 from bot.commands import Caller, StoryBot
 from bot.console import answer_line, handlers
-from index.article import MAX_ARTICLE_BYTES, read_article_bytes
 from index.errors import ArticleError
+from index.read.article import MAX_ARTICLE_BYTES
+from index.read.formats import read_article_bytes
 from tests.conftest import DATA
 
 REPO = Path(__file__).parents[1]

@@ -14,10 +14,10 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from bot.cli import main
-from index import library as library_module
-from index.database import DB_FILE
-from index.library import SAMPLE_ID, AddResult, Library
-from index.postings import PostingsUpdate, StoryPostings
+from index.store import library as library_module
+from index.store.database import DB_FILE
+from index.store.library import SAMPLE_ID, AddResult, Library
+from index.store.postings import PostingsUpdate, StoryPostings
 from index.story import Story
 from tests.conftest import DATA, SAMPLE
 

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from index.library import Library
+from index.store.library import Library
 
 HEAVY = ("discord", "aiohttp", "pydantic_settings", "sumy", "nltk", "trafilatura", "tqdm",
          "spacy", "sklearn", "thinc", "concurrent")  # concurrent.futures: index add's workers

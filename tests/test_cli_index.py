@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from index.library import Library
+from index.store.library import Library
 from tests.conftest import DATA, SAMPLE
 
 
@@ -123,7 +123,7 @@ def test_an_empty_data_dir_is_refused(capsys: pytest.CaptureFixture[str]) -> Non
 def test_an_empty_data_dir_variable_is_unset_for_the_bot_too(monkeypatch: pytest.MonkeyPatch,
                                                              tmp_path: Path) -> None:
     from bot.settings import load_settings
-    from index.library import default_data_dir
+    from index.store.library import default_data_dir
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("STORYBOT_DATA_DIR", "")  # was Path(""): stories in the working directory

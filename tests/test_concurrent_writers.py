@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from index.database import DB_FILE
+from index.store.database import DB_FILE
 
 REPO = Path(__file__).parents[1]
 ROUNDS = int(os.environ.get("STORYBOT_RACE_ROUNDS", "2"))

@@ -15,7 +15,7 @@ from bot.commands.markdown import plain
 from bot.console import answer_line, handlers
 from bot.over_library import NOTHING_MATCHES
 from index.errors import UnknownStoryError
-from index.library import SAMPLE_ID, Library
+from index.store.library import SAMPLE_ID, Library
 from tests.conftest import DATA, SAMPLE
 
 THAROOR = "committee headed by Congress MP Shashi Tharoor"

@@ -17,8 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from index.database import DB_FILE
-from index.library import Library
+from index.store.database import DB_FILE
+from index.store.library import Library
 
 REPO = Path(__file__).parents[1]
 ROUNDS = int(os.environ.get("STORYBOT_KILL_ROUNDS", "3"))

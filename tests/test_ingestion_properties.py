@@ -9,10 +9,11 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from index.article import MAX_ARTICLE_BYTES, Article, parse_article
-from index.database import DB_FILE
 from index.errors import ArticleError
-from index.library import Library
+from index.read.article import MAX_ARTICLE_BYTES, Article
+from index.read.formats import parse_article
+from index.store.database import DB_FILE
+from index.store.library import Library
 from index.story import Story, build_story
 from index.tokens import tokenize
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.commands import Caller, StoryBot
-from index.database import DB_FILE
 from index.errors import LibraryError
-from index.library import Library
+from index.store.database import DB_FILE
+from index.store.library import Library
 from tests.conftest import DATA
 
 LEGACY = DATA / "legacy-library"
@@ -65,7 +65,7 @@ def test_a_damaged_old_file_is_reported_and_the_rest_imported(old: Path) -> None
 
 
 def test_an_interrupted_import_leaves_nothing_and_runs_again(old: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from index import legacy
+    from index.store import legacy
 
     def crash(*_: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from index.database import DB_FILE
 from index.errors import ArticleError, CorruptStoryError, LibraryError, UnknownStoryError
-from index.library import SAMPLE_ID, Library
+from index.store.database import DB_FILE
+from index.store.library import SAMPLE_ID, Library
 from tests.conftest import DATA, SAMPLE
 
 NSO = DATA / "whatsapp-sues-nso-fe-bd.txt"
@@ -62,7 +62,7 @@ def test_a_duplicate_stored_by_another_writer_meanwhile_is_found_in_the_transact
     library: Library,
 ) -> None:
     # Both prepared before either stored: the content check inside `store` catches it.
-    from index.library import prepare
+    from index.store.library import prepare
 
     first, second = prepare(NSO.read_bytes(), "a.txt"), prepare(NSO.read_bytes(), "b.txt")
     other = Library(library.data_dir)
@@ -80,7 +80,7 @@ def test_ids_are_unique_and_fall_back_to_title(library: Library) -> None:
 
 
 def test_an_id_claimed_by_another_writer_meanwhile_is_not_overwritten(library: Library) -> None:
-    from index.library import prepare
+    from index.store.library import prepare
 
     mine = prepare(b"title: Rain\n\nIt rained.", "report.txt")
     theirs = prepare(b"title: Snow\n\nIt snowed.", "report.txt")

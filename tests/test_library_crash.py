@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.commands import Caller, StoryBot
-from index.database import DB_FILE
-from index.library import Library
+from index.store.database import DB_FILE
+from index.store.library import Library
 
 PARAGRAPHS = 40
 # Adds stories until killed, printing the count of those done. {add} is the adding call.
@@ -34,7 +34,7 @@ _SERVICE_SETUP = """from bot.commands import Caller, StoryBot
 bot = StoryBot(Path(sys.argv[1]))
 server = Caller.server(42, can_manage=True)"""
 ADDERS = {
-    "library": ("from index.library import Library\nlibrary = Library(Path(sys.argv[1]))",
+    "library": ("from index.store.library import Library\nlibrary = Library(Path(sys.argv[1]))",
                 "library.add_bytes(data, name)"),
     "service": (_SERVICE_SETUP, "bot.story_add(server, data, name)"),
 }

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.quotes import Statement, extract_statements
-from index.speakers import _acronyms
+from index.statements.quotes import Statement, extract_statements
+from index.statements.speakers import _acronyms
 
 
 def _by(snippet: str, *paragraphs: str) -> Statement:
@@ -96,7 +96,7 @@ def test_an_acronym_is_the_organisation_it_abbreviates() -> None:
 
 def test_a_spokeswoman_for_an_organisation() -> None:
     statement = _by("the plant was safe", "A spokeswoman for Kestrel Systems said the plant was safe.")
-    assert "Kestrel Systems" in statement.speaker and "spokeswoman" in statement.speaker
+    assert statement.speaker and "Kestrel Systems" in statement.speaker and "spokeswoman" in statement.speaker
     assert statement.speaker_type == "anonymous"
 
 

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, TypeAdapter
 
 from index.errors import UnknownStoryError
-from index.library import DATA_DIR_VARIABLE, Library, default_data_dir, story_from_file, validate_id
+from index.store.library import (
+    DATA_DIR_VARIABLE,
+    Library,
+    default_data_dir,
+    story_from_file,
+    validate_id,
+)
 from index.story import Story
 
 if TYPE_CHECKING:

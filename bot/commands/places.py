@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from index.database import Database
-from index.library import OPERATOR
+from index.store.database import Database
+from index.store.library import OPERATOR
 
 
 class Place(BaseModel):

@@ -20,8 +20,6 @@ from bot.commands import views
 from bot.commands.markdown import bold, escape
 from bot.commands.places import ActiveStories, Caller, Place
 from bot.commands.reply import Reply, shorten
-from index.article import MAX_ARTICLE_BYTES, read_article_bytes
-from index.database import Database
 from index.errors import (
     ArticleError,
     CorruptStoryError,
@@ -29,7 +27,10 @@ from index.errors import (
     StoryBotError,
     UnknownStoryError,
 )
-from index.library import Library, prepare, validate_id
+from index.read.article import MAX_ARTICLE_BYTES
+from index.read.formats import read_article_bytes
+from index.store.database import Database
+from index.store.library import Library, prepare, validate_id
 from index.story import Story, StoryInfo, content_hash
 
 log = logging.getLogger(__name__)

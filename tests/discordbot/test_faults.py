@@ -14,8 +14,8 @@ import pytest
 
 from bot.commands import Caller, StoryBot
 from bot.discord.client import StoryBotClient
-from index.database import DB_FILE, Database
-from index.library import Library
+from index.store.database import DB_FILE, Database
+from index.store.library import Library
 from tests.discordbot.storybot_helpers import (
     CALLBACK_ROUTE,
     MANAGER,

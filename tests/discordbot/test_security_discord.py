@@ -16,7 +16,7 @@ from bot.commands.places import Place
 from bot.discord.client import StoryBotClient
 from bot.discord.runner import setup_logging, sync_commands
 from bot.settings import ConfigError, load_settings
-from index.database import DB_FILE
+from index.store.database import DB_FILE
 from tests.discordbot.storybot_helpers import (
     MANAGER,
     THAROOR,

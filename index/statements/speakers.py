@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from index.speech import DOCUMENT_VERBS, HONORIFICS, ORG_NOUNS, SPEECH_VERBS, TITLES
+from index.statements.speech import DOCUMENT_VERBS, HONORIFICS, ORG_NOUNS, SPEECH_VERBS, TITLES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
 
-from index.dates import DATE_PATTERN, parse_date
-
-if TYPE_CHECKING:
-    from index.article import Article
+from index.read.article import Article
+from index.read.dates import DATE_PATTERN, parse_date
 
 _HEADER_KEYS = ("title", "source", "url", "date", "byline", "author")
 _HEADER_LINE = re.compile(rf"^\s*({'|'.join(_HEADER_KEYS)})\s*:\s*(.*?)\s*$", re.IGNORECASE)
@@ -42,8 +39,6 @@ _SHORT = 120
 
 
 def read_page_text(text: str, fallback_title: str) -> Article:
-    from index.article import Article  # late import: article.py imports this module
-
     raw_blocks = _raw_blocks(text)
     header = _header(raw_blocks[0]) if raw_blocks else None
     if header is not None:

@@ -1,4 +1,4 @@
-"""The story library: each shelf's stories in SQLite (see `index.database`).
+"""The story library: each shelf's stories in SQLite (see `index.store.database`).
 
 A shelf is one library: the operator's (`OPERATOR`, the one `storybot index` manages, read
 by DMs and the console) or one Discord server's. Each stored story is one row: its id,
@@ -34,17 +34,17 @@ from typing import TYPE_CHECKING
 import platformdirs
 from pydantic import BaseModel, ValidationError
 
-from index.article import (
+from index.errors import CorruptStoryError, LibraryError, StoryBotError, UnknownStoryError
+from index.read.formats import (
     Article,
     decode_article,
     parse_article,
     parse_article_text,
     read_article_bytes,
 )
-from index.database import Database
-from index.errors import CorruptStoryError, LibraryError, StoryBotError, UnknownStoryError
-from index.postings import PostingsUpdate, StoryPostings
-from index.sample import SAMPLE_ID, bundled_story
+from index.store.database import Database
+from index.store.postings import PostingsUpdate, StoryPostings
+from index.store.sample import SAMPLE_ID, bundled_story
 from index.story import SCHEMA_VERSION, Story, StoryInfo, build_story, content_hash
 from index.tokens import tokenize
 
@@ -250,7 +250,7 @@ class Library:
                    rank: Ranker | None = None) -> list[Story]:
         """The stories to answer `question` from when it is asked of the whole library.
 
-        The story-level first stage (see `index.postings`): the story whose whole text best
+        The story-level first stage (see `index.store.postings`): the story whose whole text best
         matches, and up to `k` - 1 more scoring within `close` of it, best first. Only
         those are read. Passing on more than the close ones only adds chances to answer
         from an unrelated story: on the dev questions over a 10,000-story library, the five
@@ -424,8 +424,8 @@ class Library:
         """`add_bytes` for each source, results in order (an error in place of an article
         that cannot be added), parsing in `workers` processes (0: one per core) while this
         one stores: adding is CPU-bound, storing is not. The workers end with this process,
-        even when it is killed (see `index.workers`)."""
-        from index.workers import worker_pool  # process pools: only `index add` needs them
+        even when it is killed (see `index.store.workers`)."""
+        from index.store.workers import worker_pool  # process pools: only `index add` needs them
 
         workers = workers or os.cpu_count() or 1
         with self.batch(), worker_pool(workers) as pool:

@@ -185,12 +185,12 @@ class Database:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-        from index.legacy import import_legacy  # only a first open can need it
+        from index.store.legacy import import_legacy  # only a first open can need it
 
         self.problems = import_legacy(self.data_dir, conn)
 
 
 def _has_legacy(data_dir: Path) -> bool:
-    from index.legacy import has_legacy
+    from index.store.legacy import has_legacy
 
     return has_legacy(data_dir)

@@ -1,7 +1,7 @@
 """The sample story shipped with StoryBot, stored annotated: answering it, the default
 before any story is added, never loads the language model (`storybot ask` stays fast).
 
-After a change to the language layer or to attribution, `python -m index.sample` writes
+After a change to the language layer or to attribution, `python -m index.store.sample` writes
 the stored form again; tests/test_sample.py fails while it is out of date.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from index.article import parse_article
+from index.read.formats import parse_article
 from index.story import SCHEMA_VERSION, Story, build_story, content_hash
 
 log = logging.getLogger(__name__)
@@ -48,13 +48,13 @@ def bundled_story() -> Story:
             return stored.story
     except (OSError, ValidationError) as exc:
         log.warning("stored sample story unreadable (%s); parsing it", exc)
-    log.warning("stored sample story is out of date; parsing it (python -m index.sample)")
+    log.warning("stored sample story is out of date; parsing it (python -m index.store.sample)")
     return build_sample()
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO)
-    target = Path(__file__).resolve().parent / "data" / _STORED
+    target = Path(__file__).resolve().parents[1] / "data" / _STORED
     document = _StoredSample(schema_version=SCHEMA_VERSION, story=build_sample())
     target.write_text(document.model_dump_json() + "\n", encoding="utf-8")
     log.info("wrote %s", target)

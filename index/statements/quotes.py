@@ -1,12 +1,12 @@
 """Statements with speakers: who said what in a story, read from spaCy's parse.
 
-- Direct speech: `index.quote_spans` says where quotations are; a speech verb whose clause
+- Direct speech: `index.statements.quote_spans` says where quotations are; a speech verb whose clause
   touches a quotation ("...," he said / X said: "...") attributes it; a quotation with no
   clause of its own continues the current speaker (a quotation running over paragraphs,
   or a new sentence after "...," she said.).
 - Reported speech: a speech verb with a clausal complement ("X said (that) ...", "..., he
   added"), "according to X", a parenthetical "X, he added, ...".
-- The speaker is the verb's subject (or the agent of a passive), which `index.speakers`
+- The speaker is the verb's subject (or the agent of a passive), which `index.statements.speakers`
   expands and resolves across the story.
 """
 
@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from index.quote_spans import QuoteSpan, find_quote_spans
-from index.speakers import Position, Speaker, Speakers, entity_of, subject_of
-from index.speech import CLAUSE_ONLY, QUOTE_ONLY, SPEECH_VERBS
+from index.statements.quote_spans import QuoteSpan, find_quote_spans
+from index.statements.speakers import Position, Speaker, Speakers, entity_of, subject_of
+from index.statements.speech import CLAUSE_ONLY, QUOTE_ONLY, SPEECH_VERBS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -43,7 +43,7 @@ class _OldDocument(BaseModel):
 
 
 def _story_files(data_dir: Path) -> list[tuple[str, Path]]:
-    from index.library import OPERATOR
+    from index.store.library import OPERATOR
 
     found = [(OPERATOR, path) for path in sorted((data_dir / "stories").glob("*.json"))]
     for server in sorted((data_dir / "servers").glob("*")):
@@ -86,7 +86,7 @@ def import_legacy(data_dir: Path, conn: sqlite3.Connection) -> list[str]:
 
 def _insert_all(conn: sqlite3.Connection, rows: list[tuple[str, StoryInfo, int, str, dict[str, int]]],
                 choices: dict[str, str]) -> None:
-    from index.library import _INFO_COLUMNS, _bump, tokenizer_fingerprint
+    from index.store.library import _INFO_COLUMNS, _bump, tokenizer_fingerprint
 
     columns = ", ".join(_INFO_COLUMNS)
     for shelf, info, schema, document, terms in rows:
@@ -102,8 +102,8 @@ def _insert_all(conn: sqlite3.Connection, rows: list[tuple[str, StoryInfo, int, 
 
 def _row(path: Path) -> tuple[StoryInfo, int, str, dict[str, int]]:
     """A story file as (info, schema version, document, terms); `StoryBotError` if damaged."""
-    from index.article import parse_article_text
-    from index.library import StoredStory, _checksum, article_terms
+    from index.read.formats import parse_article_text
+    from index.store.library import StoredStory, _checksum, article_terms
 
     try:
         text = path.read_text(encoding="utf-8")

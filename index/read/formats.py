@@ -5,7 +5,7 @@ Formats, detected from the content (never from the file name alone; but a file n
 - JSON: ``{"title", "source", "url", "date", "byline", "paragraphs": [...]}``
 - HTML: a news page, through trafilatura (the optional ``html`` extra)
 - plain text with a ``key: value`` header block, or scraped page text whose metadata
-  lines are recognised by the rules in `index.page_text`.
+  lines are recognised by the rules in `index.read.page_text`.
 """
 
 from __future__ import annotations
@@ -16,34 +16,16 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from index.dates import parse_date
 from index.errors import ArticleError
-from index.page_text import read_page_text
+from index.read.article import MAX_ARTICLE_BYTES, Article
+from index.read.dates import parse_date
+from index.read.page_text import read_page_text
 
 log = logging.getLogger(__name__)
-
-MAX_ARTICLE_BYTES = 2_000_000
-Format = Literal["plain", "scraped", "json", "html"]
-
-
-class Article(BaseModel):
-    """An article as read: metadata apart, body paragraphs exactly as written."""
-
-    title: str | None = None
-    source: str | None = None
-    url: str | None = None
-    date: str | None = Field(default=None, description="ISO 8601 date, e.g. 2019-11-21")
-    byline: str | None = None
-    dateline: str | None = None
-    credit: str | None = None
-    paragraphs: list[str]
-    format: Format
-    warnings: list[str] = Field(default_factory=list, description="What was repaired on reading")
-
 
 class _JsonArticle(BaseModel):
     """A JSON article as written; each description is what a refusal says the field should be."""

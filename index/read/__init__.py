@@ -1,0 +1,1 @@
+"""Raw article file → `Article`: reading, decoding, the input formats."""

@@ -1,0 +1,1 @@
+"""Parsed story → statements with speakers: quotations, reported speech, resolution."""

@@ -1,0 +1,1 @@
+"""Stories → the stored library: SQLite, the library-wide term index, the bundled sample."""
