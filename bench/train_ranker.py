@@ -152,9 +152,9 @@ def _probe(cal: Calibration) -> RankerWeights:
 def thresholds(outcomes: list[Outcome], cal: Calibration) -> tuple[float, float]:
     """(answer_at, hedge_at) from the curve: the answer threshold where right answers plus
     right refusals peak (as many replies right as can be, in the labelled sets' mix of two
-    answerable questions to one not; weighing both kinds equally answered only 44% of the
-    answerable ones, see docs/answer.md); the hedge threshold the lowest P at which the best sentence is
-    still right at least HEDGE_PRECISION of the time."""
+    answerable questions to one not; weighing both kinds equally refused most answerable
+    ones, see docs/answer.md); the hedge threshold the lowest P at which the best sentence
+    is still right at least HEDGE_PRECISION of the time."""
     probe = _probe(cal)
     rows = curve(outcomes, cal)
     n_ans = sum(not o.example.item.unanswerable for o in outcomes)
