@@ -77,7 +77,7 @@ def _spans(text: str, open_before: bool) -> list[QuoteSpan]:
         elif direction is _Dir.OPEN and depth == 1 and _NEW_PARAGRAPH.search(text, max(0, pos - 8), pos):
             # An opening mark after a finished sentence, with a quotation open: a paragraph
             # of a long quotation, merged into this one (no closing mark before it).
-            # Measured: train 0.879 -> 0.914 only (the set it was written from; BBC merges paragraphs).
+            # Measured: train 0.879 -> 0.914; blind5 (never read, BBC) 0.839 -> 0.946.
             spans.append(_span(text, opened_at, pos, closed=False,
                                continued=open_before and not spans and _at_start(text, opened_at)))
             opened_at = pos
