@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from index.statements.speech import DOCUMENT_VERBS, HONORIFICS, ORG_NOUNS, SPEECH_VERBS, TITLES
+from index.statements.speech import HONORIFICS, ORG_NOUNS, TITLES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -34,7 +34,6 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
 _GROUP_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _DEFINITE = frozenset({"the", "this", "that", "these", "those"})
-_SUFFIXES = frozenset({"co", "corp", "inc", "ltd", "llc", "plc", "group", "company"})
 _SKIP_WORDS = frozenset({"of", "and", "the", "for", "&", "on", "in", "at", "to"})
 
 
@@ -75,17 +74,10 @@ def _bare(name: str) -> list[str]:
     return [w for w in words if not (w.isupper() and len(w) <= 4 and len(words) > 1)]
 
 
-def _acronyms(name: str) -> set[str]:
-    """What a name may be abbreviated to: its initials, with or without a company suffix
-    ("Pacific Gas & Electric Co." -> "PGEC", "PGE")."""
+def _acronym(name: str) -> str:
+    """A name's initials ("Public and Commercial Services Union" -> "PCSU")."""
     words = [w for w in name.replace("-", " ").split() if w.lower() not in _SKIP_WORDS and w[0].isalpha()]
-    initials = "".join(w[0] for w in words).upper()
-    found = {initials}
-    if words and words[-1].lower().rstrip(".") in _SUFFIXES:  # train 0.907 -> 0.914 only
-        found.add(initials[:-1])
-    if len(words) >= 4 and words[0].isupper():  # "US Environmental Protection Agency": "EPA"; train 0.900 -> 0.914 only
-        found.add(initials[1:])
-    return found
+    return "".join(w[0] for w in words).upper()
 
 
 @dataclass
@@ -104,7 +96,6 @@ class Speakers:
         self.named: list[_Named] = []  # every named entity, in reading order
         self.roles: list[tuple[Position, str, str]] = []  # (where, role noun lemma, canonical)
         self.subjects: list[tuple[Position, Speaker]] = []  # main-clause subjects and speakers
-        self.documents: list[tuple[Position, str, Token]] = []  # (where, noun lemma, issuer)
         for number, (doc, spans) in enumerate(zip(docs, quoted)):
             ents = entity_of(doc)
             for ent in doc.ents:
@@ -153,8 +144,7 @@ class Speakers:
     def _note_roles(self, number: int, doc: Doc, ents: dict[int, Span],
                     spans: Sequence[tuple[int, int]]) -> None:
         """Role nouns that name an entity: compounds and appositives ("Chancellor Gordon
-        Brown", "Comair, a Delta subsidiary", "its label, Big Machine Records"), and
-        documents with their issuer ("X issued a statement")."""
+        Brown", "Comair, a Delta subsidiary", "its label, Big Machine Records")."""
         for token in doc:
             if _inside(token.idx, spans):
                 continue
@@ -170,15 +160,6 @@ class Speakers:
                 for left in doc[token.left_edge.i:ent.start]:
                     if left.pos_ in ("NOUN", "PROPN") and left.i not in ents:
                         self.roles.append(((number, token.idx), left.lemma_.lower(), clean_name(ent)))
-            if token.pos_ == "NOUN" and token.dep_ in ("dobj", "pobj"):
-                verb = token.head if token.dep_ == "dobj" else token.head.head
-                while token.dep_ == "pobj" and verb.pos_ in ("NOUN", "PROPN") and verb.head.i != verb.i:
-                    verb = verb.head  # "denied the allegations in a statement"
-                if verb.lemma_ in DOCUMENT_VERBS if token.dep_ == "dobj" else (
-                        token.head.lower_ == "in" and verb.lemma_ in SPEECH_VERBS | DOCUMENT_VERBS):
-                    issuer = subject_of(verb)
-                    if issuer is not None:
-                        self.documents.append(((number, token.idx), token.lemma_.lower(), issuer))
 
     # -- names ---------------------------------------------------------------------------
 
@@ -218,7 +199,7 @@ class Speakers:
                 continue
             theirs = other.name.lower()
             letters = "".join(ch for ch in name if ch.isalpha())
-            if (name.isupper() and len(letters) >= 2 and letters in _acronyms(other.name)) \
+            if (name.isupper() and len(letters) >= 2 and letters == _acronym(other.name)) \
                     or (len(theirs) > len(lowered) and theirs.startswith(lowered)
                         and not theirs[len(lowered)].isalnum()):
                 return other.name
@@ -320,23 +301,6 @@ class Speakers:
         modifiers = [c for c in token.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
         named = [c for c in modifiers if c.i in ents]
         chunk = _chunk(token)
-        if lemma in ORG_NOUNS and definite and (
-                any(c.tag_ == "JJS" or c.lower_.endswith(("-largest", "-biggest")) for c in modifiers)
-                or any(ents[c.i].label_ == "ORG" for c in named)):
-            # "the UK's biggest lender", "the Delta subsidiary": a description of an
-            # organisation already named (not the one named in it). train 0.907 -> 0.914 only.
-            inside = {clean_name(ents[c.i]) for c in named}
-            orgs = [n for n in self.named if n.label == "ORG" and n.where < where
-                    and not n.quoted and n.name not in inside]
-            if orgs:
-                return Speaker(self.organisation(orgs[-1].name, where), "organisation",
-                               mention=token.text)
-        if token.pos_ == "PROPN" and token.is_title:  # "the UN High Commissioner for X"; train +0.007 only
-            found = self._antecedent(token, lemma, modifiers, where, history) if definite else None
-            if found is not None:
-                return found
-            chunk = _chunk(token, with_right=True)
-            return Speaker(chunk, "organisation", mention=chunk)
         source = self._source_of(token, where, ents, history)  # eval 0.879 -> 0.909, blind 0.925 -> 0.975
         if source is not None:  # "a report by Deloitte", "officials at Health Canada"
             return Speaker(f"{source.name} {token.text}", "anonymous", _chunk(token, with_right=True),
@@ -374,12 +338,6 @@ class Speakers:
         same = [s for _, s in history if s.head == lemma]
         if same:  # "the insider" after "an insider"
             return Speaker(same[-1].name, same[-1].type, same[-1].role, lemma, token.text)
-        documents = [d for d in self.documents if d[1] == lemma and d[0] <= where]
-        if documents:  # "the statement said" after "X issued a statement"; train 0.893 -> 0.914 only
-            issuer = max(documents, key=lambda d: d[0])
-            found = self.resolve(issuer[2], issuer[0], entity_of(issuer[2].doc), history)
-            if found is not None:
-                return found
         if lemma not in ORG_NOUNS:
             return None
         earlier = [n for n in self.named if n.label == "ORG" and not n.quoted and n.where <= where]

@@ -46,7 +46,3 @@ carrier airline subsidiary operator regulator watchdog administration campaign f
 studio publisher broadcaster outlet channel newspaper paper embassy unit arm owner parent
 affiliate
 """.split())
-
-# Verbs whose object is a document that may later speak for its issuer ("X issued a
-# statement ... the statement said"); speech verbs count too ("said in a statement").
-DOCUMENT_VERBS = frozenset("issue release publish send share put give post".split())
