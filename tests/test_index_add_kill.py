@@ -58,6 +58,22 @@ def articles(folder: Path, n: int) -> list[Path]:
     return files
 
 
+def _unread(fd: int) -> str:
+    """What is left in the pipe, without waiting for an end (an orphan could hold it open).
+    Raw reads: a text file's read() on a non-blocking pipe with nothing left raises."""
+    os.set_blocking(fd, False)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks).decode(errors="replace")
+
+
 def kill_once(tmp: Path, rng: random.Random) -> tuple[int, float, list[str]]:
     """(stories reported but not stored whole, the longest orphan lifetime, leftovers)."""
     data = tmp / "data"
@@ -85,8 +101,7 @@ def kill_once(tmp: Path, rng: random.Random) -> tuple[int, float, list[str]]:
     for pid in workers:  # an orphan would keep stdout open: end the ones this test started
         if alive(pid):
             os.kill(pid, signal.SIGKILL)
-    os.set_blocking(proc.stdout.fileno(), False)
-    reported += re.findall(r"added (\S+)", proc.stdout.read() or "")
+    reported += re.findall(r"added (\S+)", _unread(proc.stdout.fileno()))
     leftovers = [p.name for p in data.iterdir() if p.name not in {DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm"}]
     library = Library(data)
     stored = {info.id: info for info in library.infos() if not info.bundled}
