@@ -70,12 +70,8 @@ def handlers(service: StoryBot) -> dict[str, Handler]:
     """Each command's function; /story add takes a file path here instead of an upload."""
 
     def story_add(caller: Caller, file: str) -> Reply:
-        path = Path(file).expanduser()
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise StoryBotError(f"{path}: {exc.strerror or exc}") from None
-        return service.story_add(caller, data, path.name)
+        # Read bounded (the size limit while reading) and only from a regular file.
+        return service.story_add_file(caller, Path(file).expanduser())
 
     return {
         "ask": service.ask, "summary": service.summary, "quote": service.quote,

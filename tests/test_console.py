@@ -89,7 +89,7 @@ def test_story_add_from_a_file_path(tmp_path: Path) -> None:
     text = out.getvalue()
     assert "Harbour Bridge Reopens added as bridge" in text
     assert "> The harbour bridge reopened on Monday." in text
-    assert "! /no/such.txt: No such file or directory" in text
+    assert "! /no/such.txt: no such file" in text
 
 
 def test_storybot_chat_command_reads_stdin(tmp_path: Path) -> None:
@@ -108,3 +108,11 @@ def test_storybot_chat_command_reads_stdin(tmp_path: Path) -> None:
     assert "== Statements by prasad ==" in done.stdout
     assert "¶6 · Ravi Shankar Prasad, Union Minister: “The government is committed" in done.stdout
     assert "storybot>" not in done.stdout  # no prompt when stdin is not a terminal
+
+
+def test_story_add_of_a_device_is_refused_without_reading_it(tmp_path: Path) -> None:
+    # /dev/zero never ends (a plain read grows without limit); a directory is no article.
+    out = io.StringIO()
+    chat(StoryBot(tmp_path / "data"), ["/story add /dev/zero", f"/story add {tmp_path}"], out)
+    lines = [line for line in out.getvalue().splitlines() if line.startswith("! ")]
+    assert len(lines) == 2 and all("regular file" in line or "directory" in line for line in lines)
