@@ -60,6 +60,7 @@ def sets(shared: Path = SHARED) -> list[LabelledSet]:
         LabelledSet("blind4", (heldout / "blind4",), _jsonl(heldout / "blind4"), blind=True,
                     real=False),
         LabelledSet("blind5", (heldout / "blind5",), _jsonl(heldout / "blind5"), blind=True),
+        LabelledSet("blind6", (heldout / "blind6",), _jsonl(heldout / "blind6"), blind=True),
     ]
 
 
