@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "bot" / "data" / "ranker.json"
 C = 1.0  # L2 strength; LOSO top-1 is flat from 0.3 to 3 (see docs/answer.md)
-# The hedged tier reaches down to the P at which the best sentence is still right this often.
+# The hedged tier reaches down to the P above which, up to the answer threshold, the best
+# sentence is still right this often.
 HEDGE_PRECISION = 0.25
 
 
@@ -154,7 +155,8 @@ def thresholds(outcomes: list[Outcome], cal: Calibration) -> tuple[float, float]
     right refusals peak (as many replies right as can be, in the labelled sets' mix of two
     answerable questions to one not; weighing both kinds equally refused most answerable
     ones, see docs/answer.md); the hedge threshold the lowest P at which the best sentence
-    is still right at least HEDGE_PRECISION of the time."""
+    is still right at least HEDGE_PRECISION of the time over the whole band below the answer
+    threshold (a 0.05 step alone holds too few questions to judge)."""
     probe = _probe(cal)
     rows = curve(outcomes, cal)
     n_ans = sum(not o.example.item.unanswerable for o in outcomes)
@@ -163,9 +165,8 @@ def thresholds(outcomes: list[Outcome], cal: Calibration) -> tuple[float, float]
     hedge_at = answer_at
     for t in np.arange(answer_at - 0.05, 0.0, -0.05):
         band = [o for o in outcomes if t <= probe.probability(o.top, o.second, o.row) < answer_at]
-        if band and sum(o.top1 for o in band) / len(band) < HEDGE_PRECISION:
-            break
-        hedge_at = round(float(t), 2)
+        if band and sum(o.top1 for o in band) / len(band) >= HEDGE_PRECISION:
+            hedge_at = round(float(t), 2)
     return answer_at, hedge_at
 
 

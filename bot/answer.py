@@ -57,11 +57,13 @@ class Answer(BaseModel):
 
 @dataclass(frozen=True)
 class Ranked:
-    """One story's sentences for a question, best first, and P(the first answers)."""
+    """One story's sentences for a question, best first, P(the first answers), and the
+    first one's features."""
 
     story: Story
     order: list[int]
     probability: float
+    row: list[float]
 
 
 def answer(question: str, stories: Sequence[Story], model: RankerWeights | None = None) -> Answer:
@@ -80,7 +82,7 @@ def answer(question: str, stories: Sequence[Story], model: RankerWeights | None 
     if not ranked:
         return Answer(question=question, answered=False, kind=q.kind, answer=_not_said(len(stories)))
     best = max(ranked, key=lambda r: r.probability)
-    return _reply(question, q, best, weights.confidence(best.probability), len(stories))
+    return _reply(question, q, best, weights.confidence(best.probability, best.row), len(stories))
 
 
 def rank(story: Story, q: Question, weights: RankerWeights) -> Ranked:
@@ -88,9 +90,10 @@ def rank(story: Story, q: Question, weights: RankerWeights) -> Ranked:
     scores = [weights.score(row) for row in rows]
     order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
     if not order:
-        return Ranked(story, [], 0.0)
+        return Ranked(story, [], 0.0, [])
     second = scores[order[1]] if len(order) > 1 else None
-    return Ranked(story, order, weights.probability(scores[order[0]], second, rows[order[0]]))
+    top = rows[order[0]]
+    return Ranked(story, order, weights.probability(scores[order[0]], second, top), top)
 
 
 # -- the reply -------------------------------------------------------------------------------
