@@ -16,6 +16,7 @@ from itertools import pairwise
 from bot.lookup import statements_by
 from bot.passages import StoryIndex
 from bot.question import Question
+from index.story import Entity
 from index.tokens import tokenize
 
 FEATURES = (
@@ -49,9 +50,9 @@ def candidate_features(q: Question, ix: StoryIndex) -> list[list[float]]:
     top = max(range(len(sent)), key=lambda i: (sent[i], -i)) if sent else -1
     name_terms = {t for name in q.names for t in ix.match_terms(tokenize(name))}
     content = {t: w for t, w in weights.items() if t not in name_terms}
+    content_total = sum(content.values()) or 1.0
     story_cover = _share(weights, ix.vocabulary, total)
-    content_missing = 1 - _share(content, ix.vocabulary, sum(content.values()) or 1.0) \
-        if content else 0.0
+    content_missing = 1 - _share(content, ix.vocabulary, content_total) if content else 0.0
     said = _speaker_sentences(q, ix)
     statements = _statement_kinds(ix)
     rarest = max(weights.values(), default=1.0) or 1.0
@@ -62,9 +63,8 @@ def candidate_features(q: Question, ix: StoryIndex) -> list[list[float]]:
         own = ix.sentence_sets[i] | ix.speaker_sets[i]
         near = own | ix.neighbour_sets[i]
         paragraph = ix.paragraph_sets[sentence.paragraph - 1]
-        labels = _new_entity_labels(sentence.entities, set(terms))
+        labels = _new_entity_labels(sentence.entities, asked)
         kind = statements.get(i)
-        content_total = sum(content.values()) or 1.0
         rows.append([
             1.0,
             sent[i], para[sentence.paragraph - 1], float(i == top),
@@ -114,7 +114,7 @@ def _share(weights: dict[str, float], found: frozenset[str] | set[str], total: f
     return sum(w for t, w in weights.items() if t in found) / total
 
 
-def _new_entity_labels(entities: list, asked: set[str]) -> set[str]:
+def _new_entity_labels(entities: list[Entity], asked: set[str]) -> set[str]:
     """Labels of the sentence's entities that the question does not already name: "Who
     heads the committee?" is answered by a name, not by "the committee" again."""
     return {e.label for e in entities if not set(tokenize(e.text)) <= asked}
