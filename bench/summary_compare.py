@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Our extractive summary next to lead-3 and sumy's LexRank and TextRank, per story.
 
-All four choose from the same pysbd sentences (sumy's own splitter needs NLTK data that
+All four choose from the same stored sentences (spaCy's, since this round) (sumy's own splitter needs NLTK data that
 cannot be downloaded here, so its document is built from our sentences, with our
 tokeniser's stems as its words). For each, prints the chosen sentences and a few
 measures: characters, sentences, statements shown with their speaker, how many of the
