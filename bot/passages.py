@@ -7,6 +7,7 @@ data), so that a question costs only scoring.
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter, OrderedDict
 from functools import cached_property
 
@@ -25,23 +26,28 @@ _CACHE_SIZE = 64
 _REFERENCE_OPENINGS = ("they ", "it ", "he ", "she ", "this ", "these ", "those ", "that ",
                        "such ", "his ", "her ", "its ", "their ")
 _cache: OrderedDict[int, StoryIndex] = OrderedDict()
+_cache_lock = threading.Lock()  # the bot answers in worker threads
 
 
 def story_index(story: Story) -> StoryIndex:
     """The index of `story`, from a small cache of the stories last asked about (keyed by
     the object: a story re-read or rebuilt is a new object and gets a new index)."""
     key = id(story)
-    ix = _cache.get(key)
-    if ix is None or ix.story is not story:
-        ix = _cache[key] = StoryIndex(story)
+    with _cache_lock:
+        ix = _cache.get(key)
+        if ix is not None and ix.story is story:
+            _cache.move_to_end(key)
+            return ix
+    ix = StoryIndex(story)  # built outside the lock: other questions need not wait for it
+    with _cache_lock:
+        _cache[key] = ix
         if len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
-    _cache.move_to_end(key)
     return ix
 
 
 def leans_on_previous(text: str) -> bool:
-    """Whether a sentence opens with a reference back, or continues a quotation."""
+    """Whether a sentence opens with a reference back ("They also claimed...")."""
     opening = text.lstrip("\"'“‘ ").lower()
     return opening.startswith(_REFERENCE_OPENINGS)
 
