@@ -60,7 +60,9 @@ def sets(shared: Path = SHARED) -> list[LabelledSet]:
         LabelledSet("blind4", (heldout / "blind4",), _jsonl(heldout / "blind4"), blind=True,
                     real=False),
         LabelledSet("blind5", (heldout / "blind5",), _jsonl(heldout / "blind5"), blind=True),
-        LabelledSet("blind6", (heldout / "blind6",), _jsonl(heldout / "blind6"), blind=True),
+        LabelledSet("blind6", (heldout / "blind6",), _jsonl(heldout / "blind6")),
+        LabelledSet("blind7", (heldout / "blind7",), _jsonl(heldout / "blind7"), blind=True),
+        LabelledSet("blind8", (heldout / "blind8",), _jsonl(heldout / "blind8"), blind=True),
     ]
 
 
