@@ -315,3 +315,8 @@ def test_sample_story(sample_bytes: bytes) -> None:
     story = build_story(parse_article(sample_bytes, "sample.txt"), "sample", "h")
     assert story.statements and all(s.sentence_ids for s in story.statements)
     assert all(s.text == story.paragraph(s.paragraph).text[s.start:s.end] for s in story.statements)
+
+
+def test_a_quoted_fragment_keeps_its_closing_quotation_mark() -> None:
+    statements = extract_statements(['The council praised the plan, saying it had "won real support".'])
+    assert any(s.text.endswith('"won real support"') for s in statements)

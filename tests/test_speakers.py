@@ -112,3 +112,15 @@ def test_an_unresolvable_pronoun_leaves_no_speaker() -> None:
 def test_names_and_acronyms_helpers() -> None:
     assert _acronym("Public and Commercial Services Union") == "PCSU"
     assert _acronym("Pacific Gas & Electric Co.") == "PGEC"
+
+
+def test_a_name_beside_a_common_noun_is_the_speaker() -> None:
+    statement = _by("rent rise", "But tenants' group the Riverside Housing Association says "
+                    "the rent rise breaks the lease.")
+    assert statement.speaker == "Riverside Housing Association"
+
+
+def test_saying_after_an_object_is_said_by_the_subject() -> None:
+    statement = _by("drive shoppers away", "Local traders have opposed the scheme saying it "
+                    "will drive shoppers away.")
+    assert statement.speaker == "Local traders"

@@ -329,6 +329,8 @@ def _content(cue: _Cue, doc: Doc) -> tuple[int, int] | None:
 
 
 _OBJECTS = frozenset({"dobj", "xcomp", "prep", "advcl", "dative", "oprd"})
+
+
 def _finite(clause: Token) -> bool:
     """A clause with a tense of its own, or opened by "that"/"whether"."""
     return any(t.tag_ in _FINITE for t in [clause, *(c for c in clause.children if c.dep_ in ("aux", "auxpass"))]) \
@@ -351,11 +353,19 @@ def _right_end(verb: Token, clause: bool = False) -> int:
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     while start < end and (doc[start].is_punct or doc[start].is_space):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in "?!":
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in "?!" \
+            and not _closes(doc, start, end - 1):
         end -= 1
     if end - start < 3:
         return None
     return doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+
+
+def _closes(doc: Doc, start: int, at: int) -> bool:
+    """Token `at` closes a quotation opened inside [start, at): kept with its fragment."""
+    if not doc[at].is_quote:
+        return False
+    return sum(t.is_quote for t in doc[start:at]) % 2 == 1
 
 
 def _setting(verb: Token) -> str | None:

@@ -256,6 +256,9 @@ class Speakers:
             found = self.named_speaker(person, where, ents)
             found.role = found.role or _chunk(token, with_right=True, stop=person.start)
             return found
+        named = self._named_appositive(token, where, ents, history)
+        if named is not None:  # "analysts Ovum", "immigrants' group the Joint Council for ..."
+            return named
         definite = any(c.lower_ in _DEFINITE for c in token.children if c.dep_ == "det")
         if token.pos_ == "PROPN" and token.is_title and not definite:  # a name spaCy did not label
             name = _propn_name(token)
@@ -266,6 +269,19 @@ class Speakers:
                 return Speaker(self.organisation(name, where), kind, mention=name)
         if token.pos_ in ("NOUN", "PROPN"):
             return self._common(token, where, ents, history, definite)
+        return None
+
+    def _named_appositive(self, token: Token, where: Position, ents: dict[int, Span],
+                          history: Sequence[tuple[Position, Speaker]]) -> Speaker | None:
+        """The name set beside a common noun, the noun as its role."""
+        if token.pos_ != "NOUN":
+            return None
+        for child in token.children:
+            if child.dep_ == "appos" and child.pos_ == "PROPN":
+                found = self._one(child, where, ents, history)
+                if found is not None and found.type != "anonymous":
+                    kind: SpeakerType = "person" if found.type == "person" else "organisation"
+                    return Speaker(found.name, kind, found.role or _chunk(token), mention=found.mention)
         return None
 
     def _pronoun(self, token: Token, where: Position,
@@ -409,6 +425,9 @@ def subject_of(verb: Token) -> Token | None:
                 if nouns:
                     return nouns[0]
             return subjects[0]
+        if verb.dep_ == "acl" and verb.head.dep_ == "dobj" and verb.tag_ == "VBG":
+            verb = verb.head.head  # "X backed the proposals saying ...": X says it
+            continue
         if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
             return verb.head  # "a statement saying ...", "officials saying ..."
         if verb.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep", "ccomp") or verb.pos_ == "ADP":
