@@ -1,0 +1,79 @@
+"""Attribution figures on every labelled set, in process, by the rule of
+`../shared/eval/score.py --quotes`: a gold statement is found when its snippet lies in a
+statement's text, and its speaker is right when every gold speaker name is in that
+statement's speaker.
+
+    python -m bench.attribution            # found / speaker-right per set
+    python -m bench.attribution --misses   # and the misses of the sets that are not blind
+
+Blind sets print figures only: their misses are never shown (reading them makes the set a
+training set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bench.labelled import LabelledSet, norm, sets
+from index.store.library import story_from_file
+from index.story import Story
+
+
+def gold_files(labelled: LabelledSet) -> list[Path]:
+    """The `<story>.quotes.jsonl` files beside a set's questions."""
+    folders = {q.parent for q in labelled.questions}
+    return sorted(p for folder in folders for p in folder.glob("*.quotes.jsonl"))
+
+
+def score(labelled: LabelledSet, cache: dict[Path, Story]) -> tuple[dict[str, float], list[str]]:
+    """(figures, miss lines) of one set."""
+    found = right = total = 0
+    misses: list[str] = []
+    for path in gold_files(labelled):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            story_path = next(p for folder in labelled.stories
+                              if (p := folder / f"{row['story']}.txt").exists())
+            if story_path not in cache:
+                cache[story_path] = story_from_file(story_path)
+            statements = cache[story_path].statements
+            snippet = norm(row["snippet"])
+            matching = [s for s in statements if snippet in norm(s.text)]
+            total += 1
+            found += bool(matching)
+            if any(all(norm(w) in norm(s.speaker or "") for w in row["speaker_all"]) for s in matching):
+                right += 1
+            else:
+                misses.append(f"{row['story'][:24]:24} {row['snippet'][:44]!r:48} gold "
+                              f"{row['speaker_all']} got {[s.speaker for s in matching]}")
+    n = max(total, 1)
+    return {"statements": total, "found": found / n, "speaker_right": right / n}, misses
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.attribution")
+    parser.add_argument("--misses", action="store_true", help="list misses (not of blind sets)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    cache: dict[Path, Story] = {}
+    out = sys.stdout
+    out.write(f"{'set':10} {'n':>4} {'found':>6} {'speaker':>8}\n")
+    for labelled in sets():
+        if not gold_files(labelled):
+            continue
+        figures, misses = score(labelled, cache)
+        out.write(f"{labelled.name:10} {figures['statements']:4} {figures['found']:6.3f} "
+                  f"{figures['speaker_right']:8.3f}\n")
+        if args.misses and not labelled.blind:
+            out.writelines(f"    {m}\n" for m in misses)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
