@@ -3,12 +3,13 @@
     python -m bench.quality            # the table; exit 1 if a figure is > 0.03 below its floor
     python -m bench.quality --record   # write today's figures as the floors
 
-Three rows per set:
+Rows per set:
 - `engine`: the shipped model through `bot.answer.answer`, as users get it (on the sets
   it was trained on this is an in-sample figure; the blind sets were never trained on);
 - `loso`: leave-one-story-out, each story ranked, calibrated and thresholded by models
   fitted without it (the honest figure for the pool, see bench/train_ranker.py);
-- `bm25`: plain BM25Plus over sentences, always answering (the baseline to beat at top-3).
+- `bm25`: plain BM25Plus over sentences, always answering (the baseline to beat at top-3);
+- `quotes`: attribution, statements found and speaker right (the rule of score.py --quotes).
 `.ci/run` runs this after the tests.
 """
 
@@ -20,6 +21,8 @@ import logging
 import sys
 from pathlib import Path
 
+from bench.attribution import gold_files
+from bench.attribution import score as attribution
 from bench.labelled import Item, hit, load, sets
 from bench.train_ranker import by_set, decide_held_out, examples, figures, leave_one_story_out
 from bot.answer import answer, rank
@@ -81,6 +84,9 @@ def table() -> dict[str, dict[str, dict[str, float]]]:
         rows[name] = {"engine": engine_figures(items), "bm25": bm25_figures(items)}
         if not labelled.blind:
             rows[name]["loso"] = _loso_row(loso[name])
+        if gold_files(labelled):
+            quotes, _ = attribution(labelled, cache)
+            rows[name]["quotes"] = {"found": quotes["found"], "speaker": quotes["speaker_right"]}
     rows["pool"] = {"loso": _loso_row(loso["pool"])}
     return {name: {kind: {m: round(v, 3) for m, v in f.items()} for kind, f in r.items()}
             for name, r in rows.items()}
@@ -104,6 +110,10 @@ def _print(found: dict) -> None:
           f"{'abstain':>8}   (rank@k: the ranking alone; top-k: confident answers only)")
     for name, kinds in found.items():
         for kind, f in kinds.items():
+            if kind == "quotes":
+                print(f"{name:9} {kind:7} statements found {f['found']:.3f}, speaker right "
+                      f"{f['speaker']:.3f}")
+                continue
             print(f"{name:9} {kind:7} {f['rank1']:7.3f} {f['rank3']:7.3f} {f['top1']:6.3f} "
                   f"{f['top3']:6.3f} {f['abstain']:8.3f}")
 

@@ -29,6 +29,7 @@ FEATURES = (
     "type_amount", "number_found", "count_of_asked", "cause_found",
     "speaker_asked", "speaker_said", "said_question_statement",
     "statement", "quotation", "lead", "length",
+    "cover_gap", "content_gap", "near_gap", "bm25_rank",
 )
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"\d[\d.]*$")
@@ -88,7 +89,20 @@ def candidate_features(q: Question, ix: StoryIndex) -> list[list[float]]:
             float(kind is not None), float(kind == "direct"),
             float(i == 0), math.log1p(len(ix.sentence_terms[i])) / 4,
         ])
-    return rows
+    return _with_relative(rows, sent)
+
+
+_RELATIVE = tuple(FEATURES.index(f) for f in ("cover_sentence", "content_sentence", "cover_near"))
+
+
+def _with_relative(rows: list[list[float]], sent: list[float]) -> list[list[float]]:
+    """Each candidate against the story's best: the same question is easy or hard for
+    every sentence alike, what tells the answer is how far a sentence is from the best."""
+    best = [max((r[k] for r in rows), default=0.0) for k in _RELATIVE]
+    order = sorted(range(len(sent)), key=lambda i: (-sent[i], i))
+    rank = {i: r for r, i in enumerate(order)}
+    return [[*r, *(r[k] - b for k, b in zip(_RELATIVE, best)), 1 / (1 + rank[i])]
+            for i, r in enumerate(rows)]
 
 
 def _counts(terms: list[str], asked: set[str]) -> bool:
