@@ -61,8 +61,9 @@ def sets(shared: Path = SHARED) -> list[LabelledSet]:
                     real=False),
         LabelledSet("blind5", (heldout / "blind5",), _jsonl(heldout / "blind5"), blind=True),
         LabelledSet("blind6", (heldout / "blind6",), _jsonl(heldout / "blind6")),
-        LabelledSet("blind7", (heldout / "blind7",), _jsonl(heldout / "blind7"), blind=True),
-        LabelledSet("blind8", (heldout / "blind8",), _jsonl(heldout / "blind8"), blind=True),
+        LabelledSet("blind7", (heldout / "blind7",), _jsonl(heldout / "blind7")),
+        *(LabelledSet(name, (heldout / name,), _jsonl(heldout / name), blind=True)
+          for name in ("blind8", "blind9", "blind10")),
     ]
 
 
