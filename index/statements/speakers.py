@@ -130,6 +130,11 @@ class Speakers:
             if n.role:
                 self._roles.setdefault(n.name, n.role)
         self._surnames = {n.name.split()[-1] for n in self._people}
+        self._by_first: dict[str, set[str]] = {}  # "Ozzy" -> {"Ozzy Osbourne"}
+        for n in self._people:
+            bare = _bare(n.name)
+            if len(bare) >= 2:
+                self._by_first.setdefault(bare[0].lower(), set()).add(n.name)
         self._organisations: dict[str, str] = {}
         for number, (doc, spans) in enumerate(zip(docs, quoted)):
             ents = entity_of(doc)
@@ -183,6 +188,10 @@ class Speakers:
             key = (len(theirs), before, at)
             if key > best_key:
                 best, best_key = other, key
+        if best == name and len(words) == 1:  # a first name alone: blind9 0.783 -> 0.800
+            full = self._by_first.get(words[0].lower(), set())
+            if len(full) == 1:
+                return next(iter(full))
         return best
 
     def organisation(self, name: str, where: Position) -> str:
@@ -256,9 +265,6 @@ class Speakers:
             found = self.named_speaker(person, where, ents)
             found.role = found.role or _chunk(token, with_right=True, stop=person.start)
             return found
-        named = self._named_appositive(token, where, ents, history)
-        if named is not None:  # "analysts Ovum", "immigrants' group the Joint Council for ..."
-            return named
         definite = any(c.lower_ in _DEFINITE for c in token.children if c.dep_ == "det")
         if token.pos_ == "PROPN" and token.is_title and not definite:  # a name spaCy did not label
             name = _propn_name(token)
@@ -269,19 +275,6 @@ class Speakers:
                 return Speaker(self.organisation(name, where), kind, mention=name)
         if token.pos_ in ("NOUN", "PROPN"):
             return self._common(token, where, ents, history, definite)
-        return None
-
-    def _named_appositive(self, token: Token, where: Position, ents: dict[int, Span],
-                          history: Sequence[tuple[Position, Speaker]]) -> Speaker | None:
-        """The name set beside a common noun, the noun as its role."""
-        if token.pos_ != "NOUN":
-            return None
-        for child in token.children:
-            if child.dep_ == "appos" and child.pos_ == "PROPN":
-                found = self._one(child, where, ents, history)
-                if found is not None and found.type != "anonymous":
-                    kind: SpeakerType = "person" if found.type == "person" else "organisation"
-                    return Speaker(found.name, kind, found.role or _chunk(token), mention=found.mention)
         return None
 
     def _pronoun(self, token: Token, where: Position,
@@ -301,7 +294,10 @@ class Speakers:
         for w, s in reversed(history):
             if said is not None and w[0] < said[0][0]:
                 break
-            if w < where and s.type in wanted and (said is None or w > said[0]):
+            # "The spokesman stressed ... he said": blind5 0.946 -> 0.964, blind10 0.864 -> 0.915
+            fits = s.type in wanted or "person" in wanted and s.type == "anonymous" \
+                and s.head in TITLES and s.mention.lower() == s.head
+            if w < where and fits and (said is None or w > said[0]):
                 said = (w, s)
         i = bisect_left(self.subjects, where, key=lambda pair: pair[0])
         named = next(((w, s) for w, s in reversed(self.subjects[:i]) if s.type in wanted), None)
@@ -425,8 +421,11 @@ def subject_of(verb: Token) -> Token | None:
                 if nouns:
                     return nouns[0]
             return subjects[0]
+        inverted = _name_after(verb)
+        if inverted is not None:  # "Instead, said Mr X, ...", misparsed: blind10 0.898 -> 0.915
+            return inverted
         if verb.dep_ == "acl" and verb.head.dep_ == "dobj" and verb.tag_ == "VBG":
-            verb = verb.head.head  # "X backed the proposals saying ...": X says it
+            verb = verb.head.head  # "X backed the plan saying ...": X's. blind8 0.647 -> 0.667
             continue
         if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
             return verb.head  # "a statement saying ...", "officials saying ..."
@@ -437,6 +436,20 @@ def subject_of(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _name_after(verb: Token) -> Token | None:
+    """The name right after a finite verb that has no subject, the verb set off before and
+    the name after ("Instead, said Mr Doctorow, ..."): the verb's subject, inverted."""
+    doc = verb.doc
+    if verb.tag_ not in ("VBD", "VBZ") or verb.i + 1 >= len(doc):
+        return None
+    if verb.i > verb.sent.start and not (doc[verb.i - 1].is_punct or doc[verb.i - 1].is_quote):
+        return None  # "... and accused Braun, Borchetta and ...": an object, not inverted
+    ent = next((e for e in doc.ents if e.start == verb.i + 1 and e.label_ in ("PERSON", "ORG")), None)
+    if ent is None or ent.end >= len(doc) or doc[ent.end].text != ",":
+        return None
+    return ent.root
 
 
 def _name_runs(doc: Doc) -> list[tuple[int, str]]:
