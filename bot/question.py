@@ -28,6 +28,9 @@ ANSWER_LABELS: dict[str, frozenset[str]] = {
     "where": frozenset({"GPE", "LOC", "FAC"}),
     "how_many": frozenset({"CARDINAL", "QUANTITY", "PERCENT", "MONEY", "DATE", "TIME"}),
     "how_much": frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL"}),
+    # "Which judge ...", "which court ...": a name the question does not give.
+    "which": frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART",
+                        "LAW", "PRODUCT"}),
 }
 _AUX = frozenset("is are was were do does did has have had can could will would should shall "
                  "may might must".split())

@@ -168,6 +168,18 @@ def test_bundled_story_committee_head() -> None:
     assert "¶9" in result.answer and bundled_story().title in result.answer
 
 
+# The four questions of issue 12 on the bundled story, answered by the shipped model.
+@pytest.mark.parametrize(("question", "expected"), [
+    ("what party is the committee chairman from", "Congress MP Shashi Tharoor"),
+    ("Where is NSO Group based?", "Israel-based NSO Group"),
+    ("Which minister spoke in Parliament?", "Ravi Shankar Prasad stated in Parliament"),
+    pytest.param("Who makes the spyware?", "NSO Group's Pegasus spyware", marks=MISS),
+])
+def test_bundled_story_questions(question: str, expected: str) -> None:
+    result = answer(question, [bundled_story()])
+    assert result.answered and expected in result.citations[0].sentence
+
+
 def test_cli_ask_json_contract(tmp_path) -> None:
     path = tmp_path / "bridge.txt"
     path.write_text(BRIDGE)

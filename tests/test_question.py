@@ -59,6 +59,8 @@ def test_about_part_of_speaker_question_is_the_focus() -> None:
     ("Where did the crash happen?", {"GPE", "LOC", "FAC"}),
     ("How much did the stadium cost?", {"MONEY", "PERCENT", "QUANTITY", "CARDINAL"}),
     ("Why did the talks fail?", set()),
+    ("Which court heard the appeal?", {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "EVENT",
+                                       "WORK_OF_ART", "LAW", "PRODUCT"}),
 ])
 def test_answer_labels_follow_the_kind(question: str, labels: set[str]) -> None:
     assert analyze(question).labels == labels
