@@ -13,13 +13,11 @@ training set).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
 
-from bench.labelled import LabelledSet, norm, sets
-from index.store.library import story_from_file
+from bench.labelled import LabelledSet, norm, rows, sets
 from index.story import Story
 
 
@@ -33,25 +31,16 @@ def score(labelled: LabelledSet, cache: dict[Path, Story]) -> tuple[dict[str, fl
     """(figures, miss lines) of one set."""
     found = right = total = 0
     misses: list[str] = []
-    for path in gold_files(labelled):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            story_path = next(p for folder in labelled.stories
-                              if (p := folder / f"{row['story']}.txt").exists())
-            if story_path not in cache:
-                cache[story_path] = story_from_file(story_path)
-            statements = cache[story_path].statements
-            snippet = norm(row["snippet"])
-            matching = [s for s in statements if snippet in norm(s.text)]
-            total += 1
-            found += bool(matching)
-            if any(all(norm(w) in norm(s.speaker or "") for w in row["speaker_all"]) for s in matching):
-                right += 1
-            else:
-                misses.append(f"{row['story'][:24]:24} {row['snippet'][:44]!r:48} gold "
-                              f"{row['speaker_all']} got {[s.speaker for s in matching]}")
+    for row, story in rows(labelled, gold_files(labelled), cache):
+        snippet = norm(row["snippet"])
+        matching = [s for s in story.statements if snippet in norm(s.text)]
+        total += 1
+        found += bool(matching)
+        if any(all(norm(w) in norm(s.speaker or "") for w in row["speaker_all"]) for s in matching):
+            right += 1
+        else:
+            misses.append(f"{row['story'][:24]:24} {row['snippet'][:44]!r:48} gold "
+                          f"{row['speaker_all']} got {[s.speaker for s in matching]}")
     n = max(total, 1)
     return {"statements": total, "found": found / n, "speaker_right": right / n}, misses
 

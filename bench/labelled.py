@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,10 +68,10 @@ def sets(shared: Path = SHARED) -> list[LabelledSet]:
     ]
 
 
-def load(labelled: LabelledSet, cache: dict[Path, Story]) -> list[Item]:
-    """The set's questions with their parsed stories (parsed once per file via `cache`)."""
-    items = []
-    for path in labelled.questions:
+def rows(labelled: LabelledSet, paths: Iterable[Path],
+         cache: dict[Path, Story]) -> Iterator[tuple[dict, Story]]:
+    """Each JSON line of `paths` with its parsed story (parsed once per file via `cache`)."""
+    for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
@@ -79,9 +80,13 @@ def load(labelled: LabelledSet, cache: dict[Path, Story]) -> list[Item]:
                               if (p := folder / f"{row['story']}.txt").exists())
             if story_path not in cache:
                 cache[story_path] = story_from_file(story_path)
-            items.append(Item(labelled, cache[story_path], row["q"], row.get("keys", []),
-                              bool(row.get("unanswerable"))))
-    return items
+            yield row, cache[story_path]
+
+
+def load(labelled: LabelledSet, cache: dict[Path, Story]) -> list[Item]:
+    """The set's questions with their parsed stories."""
+    return [Item(labelled, story, row["q"], row.get("keys", []), bool(row.get("unanswerable")))
+            for row, story in rows(labelled, labelled.questions, cache)]
 
 
 def norm(text: str) -> str:
