@@ -63,8 +63,9 @@ def sets(shared: Path = SHARED) -> list[LabelledSet]:
         LabelledSet("blind5", (heldout / "blind5",), _jsonl(heldout / "blind5"), blind=True),
         LabelledSet("blind6", (heldout / "blind6",), _jsonl(heldout / "blind6")),
         LabelledSet("blind7", (heldout / "blind7",), _jsonl(heldout / "blind7")),
-        *(LabelledSet(name, (heldout / name,), _jsonl(heldout / name), blind=True)
-          for name in ("blind8", "blind9", "blind10")),
+        *(LabelledSet(name, (heldout / name,), _jsonl(heldout / name))
+          for name in ("blind8", "blind9")),
+        LabelledSet("blind10", (heldout / "blind10",), _jsonl(heldout / "blind10"), blind=True),
     ]
 
 
