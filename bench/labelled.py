@@ -65,7 +65,8 @@ def sets(shared: Path = SHARED) -> list[LabelledSet]:
         LabelledSet("blind7", (heldout / "blind7",), _jsonl(heldout / "blind7")),
         *(LabelledSet(name, (heldout / name,), _jsonl(heldout / name))
           for name in ("blind8", "blind9")),
-        LabelledSet("blind10", (heldout / "blind10",), _jsonl(heldout / "blind10"), blind=True),
+        *(LabelledSet(name, (heldout / name,), _jsonl(heldout / name), blind=True)
+          for name in ("blind10", "blind11", "blind12")),
     ]
 
 
