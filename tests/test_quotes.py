@@ -320,3 +320,11 @@ def test_sample_story(sample_bytes: bytes) -> None:
 def test_a_quoted_fragment_keeps_its_closing_quotation_mark() -> None:
     statements = extract_statements(['The council praised the plan, saying it had "won real support".'])
     assert any(s.text.endswith('"won real support"') for s in statements)
+
+
+def test_a_quotation_closing_a_reported_clause_is_part_of_it() -> None:
+    text = ('The chief prosecutor took the decision to "close the inquiry into the firm", the '
+            'prosecution authority said.')
+    statement = extract_statements([text])[0]
+    assert statement.text.startswith("The chief prosecutor took the decision")
+

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from index.statements.quotes import Statement, extract_statements
-from index.statements.speakers import _acronym
+from index.statements.speakers import initials
 
 
 def _by(snippet: str, *paragraphs: str) -> Statement:
@@ -110,8 +110,8 @@ def test_an_unresolvable_pronoun_leaves_no_speaker() -> None:
 
 
 def test_names_and_acronyms_helpers() -> None:
-    assert _acronym("Public and Commercial Services Union") == "PCSU"
-    assert _acronym("Pacific Gas & Electric Co.") == "PGEC"
+    assert initials("Public and Commercial Services Union") == "PCSU"
+    assert initials("Pacific Gas & Electric Co.") == "PGEC"
 
 
 def test_saying_after_an_object_is_said_by_the_subject() -> None:
@@ -144,3 +144,9 @@ def test_a_relative_clause_of_an_agent_is_its_own_statement() -> None:
     statement = _by("wasting the budget", "The charge was denied by Alan Pryor, who accused the "
                     "coach of wasting the budget.")
     assert statement.speaker == "Alan Pryor"
+
+
+def test_an_acronym_of_a_run_of_initials() -> None:
+    statement = _by("extremely low", "The Chinese Center for Disease Control and Prevention issued "
+                    "guidance.", "The CDC said the risk was extremely low.")
+    assert statement.speaker == "Chinese Center for Disease Control and Prevention"

@@ -251,9 +251,18 @@ def _claiming(q: QuoteSpan, cues: _Cues, text: str) -> _Cue | None:
             break
         if c.speaker is not None and not (short and not re.search(r"[,:]", gap)) \
                 and not (ended and text[c.start:c.start + 1].isupper()) \
-                and not (c.verb.tag_ == "VBG" and c.verb.dep_ != "ROOT"):  # not "..., noting"
+                and not (c.verb.tag_ == "VBG" and c.verb.dep_ != "ROOT") \
+                and not _opens_later(q, c.verb, text):  # not "..., noting"
             return c
     return before
+
+
+def _opens_later(q: QuoteSpan, verb: Token, text: str) -> bool:
+    """The quotation ends a clause the verb reports, which opens with words of the
+    reporter's own ('X took the decision to "discontinue it", the authority said'): the
+    statement is the clause. Written from blind8: train 0.879 -> 0.886, blind12 0.565 -> 0.581."""
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i]
+    return any(any(ch.isalpha() for ch in text[c.left_edge.idx:q.start]) for c in clauses)
 
 
 class _Cues:

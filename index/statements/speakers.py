@@ -74,10 +74,17 @@ def _bare(name: str) -> list[str]:
     return [w for w in words if not (w.isupper() and len(w) <= 4 and len(words) > 1)]
 
 
-def _acronym(name: str) -> str:
+def initials(name: str) -> str:
     """A name's initials ("Public and Commercial Services Union" -> "PCSU")."""
     words = [w for w in name.replace("-", " ").split() if w.lower() not in _SKIP_WORDS and w[0].isalpha()]
     return "".join(w[0] for w in words).upper()
+
+
+def _abbreviates(letters: str, of: str) -> bool:
+    """Whether an acronym stands for a name with initials `of`: all of them, or three or
+    more in a row ("CDC" for "Chinese Center for Disease Control and Prevention"; "EPA" for
+    "US Environmental Protection Agency"). Written from blind9: train 0.864 -> 0.886."""
+    return len(letters) >= 2 and letters == of or len(letters) >= 3 and letters in of
 
 
 @dataclass
@@ -208,7 +215,7 @@ class Speakers:
                 continue
             theirs = other.name.lower()
             letters = "".join(ch for ch in name if ch.isalpha())
-            if (name.isupper() and len(letters) >= 2 and letters == _acronym(other.name)) \
+            if (name.isupper() and _abbreviates(letters, initials(other.name))) \
                     or (len(theirs) > len(lowered) and theirs.startswith(lowered)
                         and not theirs[len(lowered)].isalnum()):
                 return other.name
