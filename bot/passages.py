@@ -14,6 +14,7 @@ from functools import cached_property
 from rapidfuzz import fuzz, process
 
 from bot.bm25 import PassageIndex
+from index.statements.speakers import initials
 from index.story import Sentence, Story
 from index.tokens import tokenize
 
@@ -105,6 +106,18 @@ class StoryIndex:
         return found
 
     @cached_property
+    def _abbreviated(self) -> dict[str, list[str]]:
+        """The initials of the story's names of two or more words, lower case, to the
+        names' terms: askers abbreviate what the story spells out."""
+        found: dict[str, list[str]] = {}
+        for sentence in self.sentences:
+            for entity in sentence.entities:
+                letters = initials(entity.text)
+                if len(letters) >= 2 and " " in entity.text.strip():
+                    found.setdefault(letters.lower(), tokenize(entity.text))
+        return found
+
+    @cached_property
     def _vocabulary_by_initial(self) -> dict[str, list[str]]:
         """A slip keeps the first letter (spell checkers assume so too), else "president"
         would become "resident"."""
@@ -114,9 +127,13 @@ class StoryIndex:
         return by_initial
 
     def match_terms(self, terms: list[str]) -> list[str]:
-        """`terms` mapped onto the story's vocabulary: exact, else the closest spelling."""
+        """`terms` mapped onto the story's vocabulary: exact, else the words of the name a
+        term abbreviates ("sec" -> securities exchange commission), else the closest spelling."""
         matched = []
         for term in terms:
+            if term not in self.vocabulary and term in self._abbreviated:
+                matched += self._abbreviated[term]
+                continue
             if term in self.vocabulary or len(term) < _FUZZY_MIN_LENGTH or not term.isalpha():
                 matched.append(term)
                 continue

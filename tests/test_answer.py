@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.answer import answer
+from bot.passages import story_index
 from bot.ranker import shipped
 from index.store.library import bundled_story
 from tests.story_factory import BRIDGE, ORCHARD, bridge_with_statements, make_story
@@ -244,3 +245,9 @@ def test_how_old_without_an_age_is_refused(plant) -> None:
 def test_a_slip_keeps_its_first_letter(plant) -> None:
     # "president" is not a misspelt "resident" (the story's word): nothing to answer from.
     assert not answer("Who is the president of France?", [plant]).answered
+
+
+def test_an_acronym_in_the_question_matches_the_name_spelt_out() -> None:
+    story = make_story("Title: Northgate under scrutiny\n\nThe Securities and Exchange Commission "
+                       "opened an inquiry into Northgate on Monday.\n\nNorthgate shares fell.", "sec")
+    assert story_index(story).match_terms(["sec", "inquiri"]) == ["secur", "exchang", "commiss", "inquiri"]
