@@ -66,7 +66,7 @@ def sets(shared: Path = SHARED) -> list[LabelledSet]:
         *(LabelledSet(name, (heldout / name,), _jsonl(heldout / name))
           for name in ("blind8", "blind9")),
         *(LabelledSet(name, (heldout / name,), _jsonl(heldout / name), blind=True)
-          for name in ("blind10", "blind11", "blind12")),
+          for name in ("blind10", "blind11", "blind12", "blind13")),
     ]
 
 
