@@ -150,3 +150,10 @@ def test_an_acronym_of_a_run_of_initials() -> None:
     statement = _by("extremely low", "The Chinese Center for Disease Control and Prevention issued "
                     "guidance.", "The CDC said the risk was extremely low.")
     assert statement.speaker == "Chinese Center for Disease Control and Prevention"
+
+
+@pytest.mark.parametrize("rank", ["Sir", "Dame", "Lord", "Lady"])
+def test_a_title_of_rank_stays_in_the_name(rank: str) -> None:
+    statement = _by("would not resign", f"{rank} Edmund Blackwood chairs the board.",
+                    "Blackwood said he would not resign.")
+    assert statement.speaker == f"{rank} Edmund Blackwood"

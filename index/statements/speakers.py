@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from index.statements.speech import HONORIFICS, ORG_NOUNS, TITLES
+from index.statements.speech import HONORIFICS, ORG_NOUNS, RANKS, TITLES
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -47,9 +47,23 @@ class Speaker:
 
 
 def entity_of(doc: Doc) -> dict[int, Span]:
-    """Token index -> the named entity (of `NAME_LABELS`) it is part of."""
-    return {i: ent for ent in doc.ents if ent.label_ in NAME_LABELS
-            for i in range(ent.start, ent.end)}
+    """Token index -> the named entity (of `NAME_LABELS`) it is part of; a person's
+    entity takes in a title of rank before it, which spaCy leaves out ("Sir Alex Ferguson")."""
+    found = {}
+    for ent in doc.ents:
+        if ent.label_ in NAME_LABELS:
+            ent = _ranked(ent)
+            found.update((i, ent) for i in range(ent.start, ent.end))
+    return found
+
+
+def _ranked(ent: Span) -> Span:
+    doc = ent.doc
+    if ent.label_ == "PERSON" and ent.start > 0 and doc[ent.start - 1].lower_ in RANKS:
+        from spacy.tokens import Span  # index time only: answering never imports spaCy
+
+        return Span(doc, ent.start - 1, ent.end, label=ent.label_)
+    return ent
 
 
 def clean_name(span: Span | Sequence[Token]) -> str:
@@ -105,7 +119,7 @@ class Speakers:
         self.subjects: list[tuple[Position, Speaker]] = []  # main-clause subjects and speakers
         for number, (doc, spans) in enumerate(zip(docs, quoted)):
             ents = entity_of(doc)
-            for ent in doc.ents:
+            for ent in map(_ranked, doc.ents):
                 if ent.label_ in NAME_LABELS:
                     name = clean_name(ent)
                     if name:

@@ -27,7 +27,10 @@ CLAUSE_ONLY = frozenset("add rule find report indicate believe think expect agre
                         "question wonder".split())
 
 # Words before a name that are not part of it ("Mr. Lopez", "Dr Feld"), lower case, no dot.
-HONORIFICS = frozenset("mr mrs ms miss dr prof sir dame lord lady rev".split())
+HONORIFICS = frozenset("mr mrs ms miss dr prof rev".split())
+# Titles of rank that British usage keeps as part of the name ("Sir Alex Ferguson", "Lord
+# Greaves", "Lady Hale"), unlike "Mr" or "Dr".
+RANKS = frozenset("sir dame lord lady baroness baron".split())
 TITLES = HONORIFICS | frozenset("""
 professor father sister sen senator rep representative gov governor pres president mayor judge justice
 gen general col colonel capt captain lt sgt sergeant officer det detective chief
