@@ -64,9 +64,9 @@ def sets(shared: Path = SHARED) -> list[LabelledSet]:
         LabelledSet("blind6", (heldout / "blind6",), _jsonl(heldout / "blind6")),
         LabelledSet("blind7", (heldout / "blind7",), _jsonl(heldout / "blind7")),
         *(LabelledSet(name, (heldout / name,), _jsonl(heldout / name))
-          for name in ("blind8", "blind9", "blind12")),
+          for name in ("blind8", "blind9", "blind12", "blind13")),
         *(LabelledSet(name, (heldout / name,), _jsonl(heldout / name), blind=True)
-          for name in ("blind10", "blind11", "blind13")),
+          for name in ("blind10", "blind11", "blind14", "blind15")),
     ]
 
 

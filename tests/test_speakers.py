@@ -157,3 +157,10 @@ def test_a_title_of_rank_stays_in_the_name(rank: str) -> None:
     statement = _by("would not resign", f"{rank} Edmund Blackwood chairs the board.",
                     "Blackwood said he would not resign.")
     assert statement.speaker == f"{rank} Edmund Blackwood"
+
+
+def test_it_after_a_country_as_subject_is_the_country() -> None:
+    statement = _by("plans to invest", "Regulator Ofcom said it would study the offer.",
+                    "Singapore has offered rivals equal access to its network.",
+                    "It added that it plans to invest heavily in the next five years.")
+    assert statement.speaker == "Singapore"
