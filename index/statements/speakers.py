@@ -49,7 +49,7 @@ class Speaker:
 def entity_of(doc: Doc) -> dict[int, Span]:
     """Token index -> the named entity (of `NAME_LABELS`) it is part of; a person's
     entity takes in a title of rank before it, which spaCy leaves out ("Sir Alex Ferguson")."""
-    found = {}
+    found: dict[int, Span] = {}
     for ent in doc.ents:
         if ent.label_ in NAME_LABELS:
             ent = _ranked(ent)
