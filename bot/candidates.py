@@ -16,7 +16,6 @@ from itertools import pairwise
 from bot.lookup import statements_by
 from bot.passages import StoryIndex
 from bot.question import Question
-from index.story import Entity
 from index.tokens import tokenize
 
 FEATURES = (
@@ -55,7 +54,7 @@ def candidate_features(q: Question, ix: StoryIndex) -> list[list[float]]:
     story_cover = _share(weights, ix.vocabulary, total)
     content_missing = 1 - _share(content, ix.vocabulary, content_total) if content else 0.0
     said = _speaker_sentences(q, ix)
-    statements = _statement_kinds(ix)
+    statements = ix.statement_kinds
     rarest = max(weights.values(), default=1.0) or 1.0
     pairs = set(pairwise(terms))
     asked = set(terms)
@@ -64,7 +63,7 @@ def candidate_features(q: Question, ix: StoryIndex) -> list[list[float]]:
         own = ix.sentence_sets[i] | ix.speaker_sets[i]
         near = own | ix.neighbour_sets[i]
         paragraph = ix.paragraph_sets[sentence.paragraph - 1]
-        labels = _new_entity_labels(sentence.entities, asked)
+        labels = _new_entity_labels(ix.entity_terms[i], asked)
         kind = statements.get(i)
         rows.append([
             1.0,
@@ -128,10 +127,10 @@ def _share(weights: dict[str, float], found: frozenset[str] | set[str], total: f
     return sum(w for t, w in weights.items() if t in found) / total
 
 
-def _new_entity_labels(entities: list[Entity], asked: set[str]) -> set[str]:
+def _new_entity_labels(entities: list[tuple[str, frozenset[str]]], asked: set[str]) -> set[str]:
     """Labels of the sentence's entities that the question does not already name: "Who
     heads the committee?" is answered by a name, not by "the committee" again."""
-    return {e.label for e in entities if not set(tokenize(e.text)) <= asked}
+    return {label for label, terms in entities if not terms <= asked}
 
 
 def _speaker_sentences(q: Question, ix: StoryIndex) -> set[int]:
@@ -140,11 +139,3 @@ def _speaker_sentences(q: Question, ix: StoryIndex) -> set[int]:
     return {ix.position[sid] for st in statements_by(ix.story, q.speaker)
             for sid in st.sentence_ids if sid in ix.position}
 
-
-def _statement_kinds(ix: StoryIndex) -> dict[int, str]:
-    kinds: dict[int, str] = {}
-    for st in ix.story.statements:
-        for sid in st.sentence_ids:
-            if sid in ix.position and kinds.get(ix.position[sid]) != "direct":
-                kinds[ix.position[sid]] = st.kind
-    return kinds

@@ -106,6 +106,21 @@ class StoryIndex:
         return found
 
     @cached_property
+    def entity_terms(self) -> list[list[tuple[str, frozenset[str]]]]:
+        """Each sentence's entities as (label, terms), tokenised once per story."""
+        return [[(e.label, frozenset(tokenize(e.text))) for e in s.entities] for s in self.sentences]
+
+    @cached_property
+    def statement_kinds(self) -> dict[int, str]:
+        """Sentence position -> the kind of statement it holds ("direct" wins)."""
+        kinds: dict[int, str] = {}
+        for st in self.story.statements:
+            for sid in st.sentence_ids:
+                if sid in self.position and kinds.get(self.position[sid]) != "direct":
+                    kinds[self.position[sid]] = st.kind
+        return kinds
+
+    @cached_property
     def _abbreviated(self) -> dict[str, list[str]]:
         """The initials of the story's names of two or more words, lower case, to the
         names' terms: askers abbreviate what the story spells out."""
